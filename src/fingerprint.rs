@@ -35,7 +35,7 @@ impl Fingerprint {
     fn values<'a, T: Float>(mut h: Sha256, values: impl Iterator<Item = &'a T>) -> Fingerprint {
         let mut block = Vec::with_capacity(4096);
         for &v in values {
-            let v = if v != v { T::NAN } else { v };
+            let v = if v.is_nan() { T::NAN } else { v };
             let bits = v.to_bits_u64().to_le_bytes();
             block.extend_from_slice(&bits[..size_of::<T>()]);
             if block.len() >= 4096 {

@@ -39,3 +39,8 @@ pub use error::Error;
 pub use fingerprint::Fingerprint;
 pub use input::Vector;
 pub use reduce::{dot, max, min, sum, try_dot, try_max, try_min, try_sum};
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

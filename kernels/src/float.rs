@@ -26,6 +26,8 @@ pub trait Float:
     const NAN: Self;
     /// Raw IEEE bits, widened to `u64`.
     fn to_bits_u64(self) -> u64;
+    /// Whether the value is NaN.
+    fn is_nan(self) -> bool;
 }
 
 pub(crate) mod sealed {
@@ -35,7 +37,6 @@ pub(crate) mod sealed {
     pub trait Sealed: Sized + Copy {
         /// The scalar path's accumulators: one register per logical lane.
         type ScalarAcc: Regs<Self>;
-        fn is_nan(self) -> bool;
         /// `a * b + c` with one rounding, by integer-exact software emulation.
         fn soft_fma(a: Self, b: Self, c: Self) -> Self;
         /// The larger value, `-0.0 < +0.0`; for non-NaN inputs.
@@ -58,14 +59,14 @@ macro_rules! impl_float {
             fn to_bits_u64(self) -> u64 {
                 self.to_bits() as u64
             }
+            #[inline(always)]
+            fn is_nan(self) -> bool {
+                <$t>::is_nan(self)
+            }
         }
 
         impl sealed::Sealed for $t {
             type ScalarAcc = [$t; <$t as Chunking>::LANES];
-            #[inline(always)]
-            fn is_nan(self) -> bool {
-                self != self
-            }
             #[inline(always)]
             fn soft_fma(a: Self, b: Self, c: Self) -> Self {
                 $fma(a, b, c)

@@ -2,12 +2,12 @@
 //! SIMD path per instruction set, all giving the same bits.
 //!
 //! Every kernel has one canonical evaluation order, fixed by the constants in [`order`] and
-//! written down in `docs/DETERMINISM.md`. The [`reference`] module implements each order as plain
+//! written down in `docs/DETERMINISM.md`. The [`reference`](mod@reference) module implements each order as plain
 //! scalar code that shares nothing with the fast paths; every path in [`reduce`] is tested
 //! against it bit for bit.
 //!
 //! This crate holds every `unsafe` block and every `core::arch` intrinsic of detkern. Each
-//! instruction set is reached only through a zero-sized *token* ([`lanes`]) that can be created
+//! instruction set is reached only through a zero-sized *token* that can be created
 //! only after the CPU was seen to support it, so the safe API cannot run an instruction the CPU
 //! lacks.
 #![no_std]
