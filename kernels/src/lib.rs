@@ -14,12 +14,16 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 #![warn(missing_docs)]
 
+extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
 pub mod fpenv;
 pub mod isa;
 mod lanes;
+pub mod matmul;
+#[cfg(feature = "std")]
+pub mod matmul_reference;
 pub mod order;
 pub mod reduce;
 #[cfg(feature = "std")]

@@ -1,0 +1,406 @@
+//! Matrix multiplication on one thread: `C = A·B` or `C += A·B`, on every path.
+//!
+//! **Canonical order** (`docs/DETERMINISM.md`, "Matrix multiplication"): every output
+//! `c[i][j]` is one sequential fused-multiply-add chain over `k = 0 .. K-1`,
+//! `acc = fma(a[i][k], b[k][j], acc)`, starting from `-0.0` for [`Accum::Replace`] and from the old
+//! `c[i][j]` for [`Accum::Add`]; for `K = 0`, `Replace` writes `+0.0` and `Add` leaves `c`
+//! unchanged. The plain triple loop of [`crate::matmul_reference`] is the specification.
+//!
+//! The fast path is a packed, blocked GEMM (`kc × nc` blocks of `B`, `mc × kc` blocks of `A`,
+//! `MR × NR` register tiles). Blocking sizes, tile shapes and the instruction set are speed
+//! choices only: a register tile *continues* the running partial of each output from the
+//! previous `kc` block (which it left in `C`, exactly), so each output still sees one chain in
+//! increasing `k`. `K` is never split; callers parallelise over disjoint output tiles.
+//!
+//! Inputs of `half::bf16` / `half::f16` are widened exactly to `f32` while packing and
+//! accumulated in `f32` ([`Elem`]). No pairwise dot-product instruction is used anywhere.
+
+mod micro;
+mod pack;
+
+use crate::Float;
+use crate::lanes::Lanes;
+use crate::path::{Kernel, Path, Token, enable};
+use alloc::vec::Vec;
+use core::marker::PhantomData;
+use half::{bf16, f16};
+use ndarray::{ArrayView2, ArrayViewMut2};
+
+/// How a product is combined with the output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Accum {
+    /// `C = A·B`: the old contents of `C` are never read.
+    Replace,
+    /// `C = C + A·B`, each output's chain starting from its old value.
+    Add,
+}
+
+/// An input element type of matmul and the type it accumulates in.
+///
+/// `f32` and `f64` accumulate in themselves; `bf16` and `f16` are widened *exactly* to `f32`
+/// (every value of theirs is an `f32`), so the only roundings are those of the `f32` chain.
+pub trait Elem: sealed::Sealed + Copy + Send + Sync + 'static {
+    /// The accumulation and output type.
+    type Acc: Float + sealed::Dispatch;
+    /// The type's name in messages (`"bf16"`).
+    const NAME: &'static str;
+    /// The exact value as [`Self::Acc`].
+    fn widen(self) -> Self::Acc;
+}
+
+pub(crate) mod sealed {
+    use super::{Elem, Job};
+    use crate::Path;
+
+    pub trait Sealed {
+        /// `p` as a pointer to the accumulation type when that is the same type (`f32`,
+        /// `f64`), so that `B` can be read in place; `None` where elements need widening.
+        fn same_as_acc(p: *const Self) -> Option<*const <Self as Elem>::Acc>
+        where
+            Self: Elem;
+    }
+
+    /// Runs a matmul job on a path with that path's tile shape.
+    pub trait Dispatch: Sized {
+        fn run_job<E: Elem<Acc = Self>>(path: Path, job: Job<'_, E>);
+    }
+}
+
+macro_rules! elem_self {
+    ($t:ty) => {
+        impl Elem for $t {
+            type Acc = $t;
+            const NAME: &'static str = stringify!($t);
+            #[inline(always)]
+            fn widen(self) -> $t {
+                self
+            }
+        }
+        impl sealed::Sealed for $t {
+            #[inline(always)]
+            fn same_as_acc(p: *const $t) -> Option<*const $t> {
+                Some(p)
+            }
+        }
+    };
+}
+elem_self!(f32);
+elem_self!(f64);
+
+macro_rules! elem_half {
+    ($t:ty) => {
+        impl Elem for $t {
+            type Acc = f32;
+            const NAME: &'static str = stringify!($t);
+            #[inline(always)]
+            fn widen(self) -> f32 {
+                self.to_f32()
+            }
+        }
+        impl sealed::Sealed for $t {
+            #[inline(always)]
+            fn same_as_acc(_: *const $t) -> Option<*const f32> {
+                None
+            }
+        }
+    };
+}
+elem_half!(bf16);
+elem_half!(f16);
+
+/// Reusable packing buffers of one thread. Its size is bounded by the blocking constants
+/// (independent of the matrix sizes); it grows once and is reused by every later call.
+#[derive(Debug, Default)]
+pub struct Workspace<T> {
+    buf: Vec<T>,
+}
+
+impl<T: Float> Workspace<T> {
+    /// An empty workspace; the first call sizes it.
+    pub const fn new() -> Self {
+        Workspace { buf: Vec::new() }
+    }
+
+    /// A buffer of at least `len` elements whose start is 64-byte aligned.
+    fn aligned(&mut self, len: usize) -> &mut [T] {
+        let slack = 64 / size_of::<T>();
+        if self.buf.len() < len + slack {
+            self.buf.resize(len + slack, T::POS_ZERO);
+        }
+        let off = self.buf.as_ptr().align_offset(64).min(slack);
+        &mut self.buf[off..off + len]
+    }
+}
+
+/// A matrix in memory: element `(i, j)` is at `ptr + i·rs + j·cs` for `i < rows`, `j < cols`.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Mat<P> {
+    pub ptr: P,
+    pub rows: usize,
+    pub cols: usize,
+    pub rs: isize,
+    pub cs: isize,
+}
+
+impl<E> Mat<*const E> {
+    /// The sub-matrix starting at `(i, j)` with `rows × cols` elements.
+    ///
+    /// # Safety
+    /// `(i, j)` must be inside `self` whenever `rows` and `cols` are both non-zero.
+    #[inline(always)]
+    unsafe fn sub(self, i: usize, j: usize, rows: usize, cols: usize) -> Self {
+        Mat {
+            // SAFETY: the caller keeps (i, j) inside the matrix, so the offset stays in its
+            // allocation; `wrapping_offset` keeps empty sub-matrices well defined too.
+            ptr: self
+                .ptr
+                .wrapping_offset(i as isize * self.rs + j as isize * self.cs),
+            rows,
+            cols,
+            ..self
+        }
+    }
+}
+
+/// One single-threaded matmul: `C (m×n) = / += A (m×k) · B (k×n)`, with the memory of the
+/// three views and a workspace.
+pub struct Job<'a, E: Elem> {
+    c: Mat<*mut E::Acc>,
+    a: Mat<*const E>,
+    b: Mat<*const E>,
+    accum: Accum,
+    ws: &'a mut Workspace<E::Acc>,
+    _views: PhantomData<(ArrayViewMut2<'a, E::Acc>, ArrayView2<'a, E>)>,
+}
+
+/// Blocking sizes (elements): speed knobs only, never part of the result.
+#[derive(Clone, Copy, Debug)]
+struct Blocking {
+    kc: usize,
+    mc: usize,
+    nc: usize,
+}
+
+impl Blocking {
+    fn of<T>(mr: usize, nr: usize) -> Blocking {
+        let four_bytes = size_of::<T>() == 4;
+        Blocking {
+            kc: if four_bytes { 384 } else { 256 },
+            mc: mr * if four_bytes { 8 } else { 8 },
+            nc: nr * if four_bytes { 64 } else { 64 },
+        }
+    }
+}
+
+impl Path {
+    /// `C = A·B` ([`Accum::Replace`]) or `C += A·B` ([`Accum::Add`]) on this thread, in the
+    /// canonical order of the [module](self) for any layout of the three views (negative strides
+    /// included). Same bits on every path and for any split of `C` into tiles.
+    ///
+    /// # Panics
+    /// If the shapes do not fit (`a` is `m×k`, `b` is `k×n`, `c` is `m×n`).
+    pub fn matmul<E: Elem>(
+        self,
+        c: ArrayViewMut2<'_, E::Acc>,
+        a: ArrayView2<'_, E>,
+        b: ArrayView2<'_, E>,
+        accum: Accum,
+        ws: &mut Workspace<E::Acc>,
+    ) {
+        assert!(
+            a.ncols() == b.nrows() && c.dim() == (a.nrows(), b.ncols()),
+            "matmul: shapes do not fit: a is {:?}, b is {:?}, c is {:?}",
+            a.shape(),
+            b.shape(),
+            c.shape()
+        );
+        let mut c = c;
+        let job = Job {
+            c: Mat {
+                ptr: c.as_mut_ptr(),
+                rows: c.nrows(),
+                cols: c.ncols(),
+                rs: c.strides()[0],
+                cs: c.strides()[1],
+            },
+            a: Mat {
+                ptr: a.as_ptr(),
+                rows: a.nrows(),
+                cols: a.ncols(),
+                rs: a.strides()[0],
+                cs: a.strides()[1],
+            },
+            b: Mat {
+                ptr: b.as_ptr(),
+                rows: b.nrows(),
+                cols: b.ncols(),
+                rs: b.strides()[0],
+                cs: b.strides()[1],
+            },
+            accum,
+            ws,
+            _views: PhantomData,
+        };
+        <E::Acc as sealed::Dispatch>::run_job(self, job);
+    }
+
+    /// The register tile `(MR, NR)` of this path for `T`: a speed hint for splitting `C` into
+    /// parallel tasks (multiples of it waste no lanes).
+    pub fn matmul_tile<T: sealed::Dispatch + Float>(self) -> (usize, usize) {
+        let (mr, nv) = shape(self.isa());
+        let w = match self.isa() {
+            crate::Isa::Scalar => 1,
+            crate::Isa::Sse2 | crate::Isa::Neon => 16,
+            crate::Isa::Avx2 => 32,
+            crate::Isa::Avx512 => 64,
+        } / if matches!(self.isa(), crate::Isa::Scalar) {
+            1
+        } else {
+            size_of::<T>()
+        };
+        (mr, nv * w)
+    }
+}
+
+/// `(MR, NV)` of a path: `MR` rows times `NV` registers of `W` lanes.
+const fn shape(isa: crate::Isa) -> (usize, usize) {
+    match isa {
+        crate::Isa::Scalar => SCALAR,
+        crate::Isa::Sse2 => SSE2,
+        crate::Isa::Avx2 => AVX2,
+        crate::Isa::Avx512 => AVX512,
+        crate::Isa::Neon => NEON,
+    }
+}
+const SCALAR: (usize, usize) = (4, 4);
+const SSE2: (usize, usize) = (4, 2);
+const AVX2: (usize, usize) = (6, 2);
+const AVX512: (usize, usize) = (14, 2);
+const NEON: (usize, usize) = (8, 3);
+
+macro_rules! dispatch_shapes {
+    ($t:ty) => {
+        impl sealed::Dispatch for $t {
+            fn run_job<E: Elem<Acc = $t>>(path: Path, job: Job<'_, E>) {
+                match path.0 {
+                    Token::Scalar(s) => Gemm::<E, { SCALAR.0 }, { SCALAR.1 }>(job).run(s),
+                    #[cfg(target_arch = "x86_64")]
+                    Token::Sse2(s) => Gemm::<E, { SSE2.0 }, { SSE2.1 }>(job).run(s),
+                    // SAFETY: an `Avx2` token is created only after AVX2 and FMA were detected.
+                    #[cfg(target_arch = "x86_64")]
+                    Token::Avx2(s) => unsafe {
+                        enable::avx2(s, Gemm::<E, { AVX2.0 }, { AVX2.1 }>(job))
+                    },
+                    // SAFETY: an `Avx512` token is created only after AVX-512F, AVX2 and FMA
+                    // were detected.
+                    #[cfg(target_arch = "x86_64")]
+                    Token::Avx512(s) => unsafe {
+                        enable::avx512(s, Gemm::<E, { AVX512.0 }, { AVX512.1 }>(job))
+                    },
+                    // SAFETY: NEON is part of the aarch64 baseline (and detected with the token).
+                    #[cfg(target_arch = "aarch64")]
+                    Token::Neon(s) => unsafe {
+                        enable::neon(s, Gemm::<E, { NEON.0 }, { NEON.1 }>(job))
+                    },
+                }
+            }
+        }
+    };
+}
+dispatch_shapes!(f32);
+dispatch_shapes!(f64);
+
+/// The blocked GEMM with `MR × NV` register tiles, written once over the lane vocabulary.
+struct Gemm<'a, E: Elem, const MR: usize, const NV: usize>(Job<'a, E>);
+
+/// `B` may be read in place (no packing) when it has unit column stride, needs no widening and
+/// few row tiles would reuse a packed copy: at most this many rows of `A`.
+const DIRECT_B_MAX_ROWS: usize = 16;
+
+impl<E: Elem, const MR: usize, const NV: usize> Kernel<E::Acc> for Gemm<'_, E, MR, NV> {
+    type Out = ();
+
+    #[inline(always)]
+    fn run<S: Lanes<E::Acc>>(self, s: S) {
+        let Job {
+            c, a, b, accum, ws, ..
+        } = self.0;
+        let (m, n, k) = (a.rows, b.cols, a.cols);
+        if m == 0 || n == 0 {
+            return;
+        }
+        if k == 0 {
+            if accum == Accum::Replace {
+                // SAFETY: `c` describes the exclusively borrowed `m×n` output view.
+                unsafe { micro::fill(c, E::Acc::POS_ZERO) };
+            }
+            return;
+        }
+        let nr = NV * S::W;
+        let blk = Blocking::of::<E::Acc>(MR, nr);
+        let direct_b = match E::same_as_acc(b.ptr) {
+            Some(p) if b.cs == 1 && m <= DIRECT_B_MAX_ROWS => Some(p),
+            _ => None,
+        };
+        let kc_max = blk.kc.min(k);
+        let mc_max = blk.mc.min(m.next_multiple_of(MR));
+        let nc_max = blk.nc.min(n.next_multiple_of(nr));
+        // A panels (plus MR of slack so that partial row tiles may start inside a panel), then
+        // the B block.
+        let a_len = mc_max.div_ceil(MR) * MR * kc_max + MR;
+        let b_len = kc_max * if direct_b.is_some() { nr } else { nc_max };
+        let buf = ws.aligned(a_len.next_multiple_of(16) + b_len);
+        let (abuf, bbuf) = buf.split_at_mut(a_len.next_multiple_of(16));
+
+        for jc in (0..n).step_by(nc_max) {
+            let nc = nc_max.min(n - jc);
+            for pc in (0..k).step_by(kc_max) {
+                let kc = kc_max.min(k - pc);
+                let start = if pc == 0 && accum == Accum::Replace {
+                    micro::Start::NegZero
+                } else {
+                    micro::Start::FromC
+                };
+                // SAFETY: (pc, jc) is inside B (pc < k, jc < n).
+                let bblk = unsafe { b.sub(pc, jc, kc, nc) };
+                if direct_b.is_none() {
+                    // SAFETY: `bblk` lies inside the view `b`; the buffer holds kc × nc_max.
+                    unsafe { pack::pack_b(bbuf, bblk, nr) };
+                }
+                for ic in (0..m).step_by(mc_max) {
+                    let mc = mc_max.min(m - ic);
+                    // SAFETY: (ic, pc) is inside A; the buffer holds the panels of mc × kc.
+                    unsafe { pack::pack_a(abuf, a.sub(ic, pc, mc, kc), MR) };
+                    for jr in (0..nc).step_by(nr) {
+                        let cols = nr.min(nc - jr);
+                        let (bp, brs) = match direct_b {
+                            Some(p) if cols == nr => (
+                                p.wrapping_offset((pc as isize) * b.rs + (jc + jr) as isize),
+                                b.rs,
+                            ),
+                            Some(_) => {
+                                // The last, partial panel of a direct B is packed, padded.
+                                // SAFETY: columns jc+jr .. jc+jr+cols of rows pc .. pc+kc
+                                // are inside B; the buffer holds kc × nr.
+                                unsafe { pack::pack_b(bbuf, b.sub(pc, jc + jr, kc, cols), nr) };
+                                (bbuf.as_ptr(), nr as isize)
+                            }
+                            None => (bbuf[jr * kc..].as_ptr(), nr as isize),
+                        };
+                        for ir in (0..mc).step_by(MR) {
+                            let rows = MR.min(mc - ir);
+                            let ap = &abuf[ir * kc..ir * kc + MR * kc + MR];
+                            // SAFETY: the tile (ic+ir, jc+jr) of rows × cols is inside C;
+                            // `bp` points at kc rows of nr readable elements, `brs` apart.
+                            let ct = unsafe { micro::Tile::new(c, ic + ir, jc + jr, rows, cols) };
+                            // SAFETY: as above.
+                            unsafe {
+                                micro::row_tiles::<_, _, MR, NV>(s, kc, ap, bp, brs, ct, start)
+                            };
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
