@@ -38,3 +38,8 @@ pub const MIN: Algorithm = Algorithm {
     name: "min",
     version: 1,
 };
+/// [`crate::rng`] samplers (word positions and conversions).
+pub const RNG: Algorithm = Algorithm {
+    name: "rng",
+    version: 1,
+};

@@ -31,6 +31,14 @@ pub enum Error {
         /// The operation.
         op: &'static str,
     },
+    /// An argument is outside the operation's domain (a probability outside [0, 1], an empty
+    /// range).
+    InvalidArgument {
+        /// The operation.
+        op: &'static str,
+        /// What is wrong, naming the value.
+        message: String,
+    },
     /// The requested instruction-set path cannot run on this CPU.
     UnsupportedIsa {
         /// The path.
@@ -62,6 +70,7 @@ impl fmt::Display for Error {
                 )
             }
             Error::Empty { op } => write!(f, "{op}: the input is empty"),
+            Error::InvalidArgument { op, message } => write!(f, "{op}: {message}"),
             Error::UnsupportedIsa { isa } => write!(
                 f,
                 "the {isa} path was requested but this CPU does not support it (supported: {})",

@@ -32,6 +32,7 @@ mod fingerprint;
 mod input;
 mod parallel;
 mod reduce;
+pub mod rng;
 
 pub use config::Config;
 pub use detkern_kernels::{Float, Isa};

@@ -26,6 +26,7 @@ pub mod matmul;
 pub mod matmul_reference;
 pub mod order;
 pub mod reduce;
+pub mod rng;
 #[cfg(feature = "std")]
 pub mod reference;
 pub mod softfma;
