@@ -22,7 +22,7 @@ impl Config {
         let path = self.path;
         parallel::tree(
             0..chunk_count::<T>(x.len()),
-            |c| x.with_segment::<_, GATHER>(chunk_range::<T>(c, x.len()), |s| path.sum_chunk(s)),
+            |c| segment(&x, chunk_range::<T>(c, x.len()), |s| path.sum_chunk(s)),
             |l: T, r: T| l + r,
         )
     }
@@ -59,8 +59,8 @@ impl Config {
             0..chunk_count::<T>(a.len()),
             |c| {
                 let r = chunk_range::<T>(c, a.len());
-                a.with_segment::<_, GATHER>(r.clone(), |sa| {
-                    b.with_segment::<_, GATHER>(r, |sb| path.dot_chunk(sa, sb))
+                segment(&a, r.clone(), |sa| {
+                    segment(&b, r, |sb| path.dot_chunk(sa, sb))
                 })
             },
             |l: T, r: T| l + r,
@@ -118,12 +118,36 @@ impl Config {
         parallel::tree(
             0..chunk_count::<T>(x.len()),
             |c| {
-                x.with_segment::<_, GATHER>(chunk_range::<T>(c, x.len()), |s| part(path, s))
+                segment(&x, chunk_range::<T>(c, x.len()), |s| part(path, s))
                     .expect("chunks are never empty")
             },
             combine,
         )
     }
+}
+
+/// Calls `f` with the elements `range` of `x` in logical order. A slice is borrowed right here;
+/// only a strided view goes through the gathering copy, kept out of line so that its
+/// `GATHER`-element stack buffer is not set up (stack-probed) for every chunk of a slice.
+#[inline(always)]
+fn segment<T: Float, R>(
+    x: &Vector<'_, T>,
+    range: std::ops::Range<usize>,
+    f: impl FnOnce(&[T]) -> R,
+) -> R {
+    match x {
+        Vector::Slice(s) => f(&s[range]),
+        Vector::Strided(_) => gathered(x, range, f),
+    }
+}
+
+#[inline(never)]
+fn gathered<T: Float, R>(
+    x: &Vector<'_, T>,
+    range: std::ops::Range<usize>,
+    f: impl FnOnce(&[T]) -> R,
+) -> R {
+    x.with_segment::<_, GATHER>(range, f)
 }
 
 const _: () = assert!(GATHER >= <f32 as Chunking>::CHUNK && GATHER >= <f64 as Chunking>::CHUNK);

@@ -598,6 +598,33 @@ mod tests {
         }
     }
 
+    /// The parallel driver's forking (adaptive, by pool size) never changes the bits: every pool
+    /// size and path gives the single-thread kernel's result on inputs of hundreds of chunks.
+    #[test]
+    fn detkern_driver_matches_serial_kernel_on_large_inputs() {
+        use detkern::{Config, Isa};
+        use detkern_kernels::Path;
+        let n = (1 << 20) + 777;
+        let x: Vec<f32> = (0..n)
+            .map(|i| f32::from_bits((i as u32).wrapping_mul(2_654_435_761) % 0x7f00_0000) - 1.0)
+            .collect();
+        let y: Vec<f32> = x.iter().rev().map(|v| v * 0.5).collect();
+        let xd: Vec<f64> = x.iter().map(|&v| v as f64 * 1.000_000_1).collect();
+        let serial = Path::new(Isa::Scalar).unwrap();
+        let (s, d, sd) = (serial.sum(&x), serial.dot(&x, &y), serial.sum(&xd));
+        for threads in [1, 2, 3, 5, 8] {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+            for isa in Isa::supported() {
+                let c = Config::new(isa).unwrap();
+                pool.install(|| {
+                    assert_eq!(c.sum(&x).to_bits(), s.to_bits(), "{isa} {threads}");
+                    assert_eq!(c.dot(&x, &y).to_bits(), d.to_bits(), "{isa} {threads}");
+                    assert_eq!(c.sum(&xd).to_bits(), sd.to_bits(), "{isa} {threads}");
+                });
+            }
+        }
+    }
+
     #[test]
     fn aligned_buffers_are_aligned() {
         let a = Aligned::from_fn(100, |i| i as f32);
