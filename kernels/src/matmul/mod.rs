@@ -182,12 +182,29 @@ struct Blocking {
 }
 
 impl Blocking {
-    fn of<T>(mr: usize, nr: usize) -> Blocking {
-        let four_bytes = size_of::<T>() == 4;
-        Blocking {
-            kc: if four_bytes { 384 } else { 256 },
-            mc: mr * if four_bytes { 8 } else { 8 },
-            nc: nr * if four_bytes { 64 } else { 64 },
+    fn of(mr: usize, nr: usize, m: usize, direct_b: bool) -> Blocking {
+        if direct_b {
+            // B read in place by few rows of A: stream a few rows of B at a time, all of their
+            // width, so that the reads are long contiguous runs.
+            Blocking {
+                kc: 16,
+                mc: mr * 2,
+                nc: nr * 1024,
+            }
+        } else if m <= FEW_ROWS {
+            // A packed B block used by few rows of A: long contiguous reads, a narrow block.
+            Blocking {
+                kc: 4096,
+                mc: mr * 2,
+                nc: nr * 4,
+            }
+        } else {
+            // A panels of mc × kc in L2, B panels of kc × nr in L1, B blocks of kc × nc in L3.
+            Blocking {
+                kc: 256,
+                mc: mr * 12,
+                nc: nr * 32,
+            }
         }
     }
 }
@@ -215,7 +232,8 @@ impl Path {
             c.shape()
         );
         let mut c = c;
-        let job = Job {
+        let (nr, (m, n)) = (self.matmul_tile::<E::Acc>().1, c.dim());
+        let mut job = Job {
             c: Mat {
                 ptr: c.as_mut_ptr(),
                 rows: c.nrows(),
@@ -241,24 +259,40 @@ impl Path {
             ws,
             _views: PhantomData,
         };
+        if n < nr && m > n {
+            // An output narrower than a register panel: compute the transpose, `Cᵀ = Bᵀ·Aᵀ`,
+            // whose every element is the same chain (the products are exact, so the order of
+            // their factors cannot matter).
+            let t = |x: Mat<*const E>| Mat {
+                rows: x.cols,
+                cols: x.rows,
+                rs: x.cs,
+                cs: x.rs,
+                ..x
+            };
+            (job.a, job.b) = (t(job.b), t(job.a));
+            job.c = Mat {
+                rows: n,
+                cols: m,
+                rs: job.c.cs,
+                cs: job.c.rs,
+                ..job.c
+            };
+        }
         <E::Acc as sealed::Dispatch>::run_job(self, job);
     }
 
     /// The register tile `(MR, NR)` of this path for `T`: a speed hint for splitting `C` into
     /// parallel tasks (multiples of it waste no lanes).
-    pub fn matmul_tile<T: sealed::Dispatch + Float>(self) -> (usize, usize) {
+    pub fn matmul_tile<T: Float>(self) -> (usize, usize) {
         let (mr, nv) = shape(self.isa());
-        let w = match self.isa() {
-            crate::Isa::Scalar => 1,
+        let register_bytes = match self.isa() {
+            crate::Isa::Scalar => size_of::<T>(),
             crate::Isa::Sse2 | crate::Isa::Neon => 16,
             crate::Isa::Avx2 => 32,
             crate::Isa::Avx512 => 64,
-        } / if matches!(self.isa(), crate::Isa::Scalar) {
-            1
-        } else {
-            size_of::<T>()
         };
-        (mr, nv * w)
+        (mr, nv * register_bytes / size_of::<T>())
     }
 }
 
@@ -315,7 +349,7 @@ struct Gemm<'a, E: Elem, const MR: usize, const NV: usize>(Job<'a, E>);
 
 /// `B` may be read in place (no packing) when it has unit column stride, needs no widening and
 /// few row tiles would reuse a packed copy: at most this many rows of `A`.
-const DIRECT_B_MAX_ROWS: usize = 16;
+const FEW_ROWS: usize = 16;
 
 impl<E: Elem, const MR: usize, const NV: usize> Kernel<E::Acc> for Gemm<'_, E, MR, NV> {
     type Out = ();
@@ -337,11 +371,11 @@ impl<E: Elem, const MR: usize, const NV: usize> Kernel<E::Acc> for Gemm<'_, E, M
             return;
         }
         let nr = NV * S::W;
-        let blk = Blocking::of::<E::Acc>(MR, nr);
         let direct_b = match E::same_as_acc(b.ptr) {
-            Some(p) if b.cs == 1 && m <= DIRECT_B_MAX_ROWS => Some(p),
+            Some(p) if b.cs == 1 && m <= FEW_ROWS => Some(p),
             _ => None,
         };
+        let blk = Blocking::of(MR, nr, m, direct_b.is_some());
         let kc_max = blk.kc.min(k);
         let mc_max = blk.mc.min(m.next_multiple_of(MR));
         let nc_max = blk.nc.min(n.next_multiple_of(nr));

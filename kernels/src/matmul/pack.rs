@@ -5,6 +5,9 @@
 use super::{Elem, Mat};
 use crate::Float;
 
+/// Steps `p` per block of the transposing copy (one cache line of `f32` source per row).
+const P_BLOCK: usize = 16;
+
 /// Packs the `mc × kc` block `a` into panels of `mr` rows: panel `q`, step `p`, row `i` at
 /// `q·mr·kc + p·mr + i`.
 ///
@@ -15,19 +18,9 @@ pub(super) unsafe fn pack_a<E: Elem>(dst: &mut [E::Acc], a: Mat<*const E>, mr: u
     let panels = dst.chunks_exact_mut(mr * kc).take(a.rows.div_ceil(mr));
     for (q, panel) in panels.enumerate() {
         let i0 = q * mr;
-        let rows = mr.min(a.rows - i0);
-        for i in 0..rows {
-            let row = a.ptr.wrapping_offset((i0 + i) as isize * a.rs);
-            for (p, d) in panel.chunks_exact_mut(mr).enumerate() {
-                // SAFETY: (i0 + i, p) is inside `a`.
-                d[i] = unsafe { row.wrapping_offset(p as isize * a.cs).read() }.widen();
-            }
-        }
-        if rows < mr {
-            for d in panel.chunks_exact_mut(mr) {
-                d[rows..].fill(E::Acc::POS_ZERO);
-            }
-        }
+        let src = a.ptr.wrapping_offset(i0 as isize * a.rs);
+        // SAFETY: the rows i0 .. i0 + valid and columns 0 .. kc are inside `a`.
+        unsafe { panel_of(panel, src, a.cs, a.rs, kc, mr.min(a.rows - i0), mr) };
     }
 }
 
@@ -41,24 +34,55 @@ pub(super) unsafe fn pack_b<E: Elem>(dst: &mut [E::Acc], b: Mat<*const E>, nr: u
     let panels = dst.chunks_exact_mut(nr * kc).take(b.cols.div_ceil(nr));
     for (q, panel) in panels.enumerate() {
         let j0 = q * nr;
-        let cols = nr.min(b.cols - j0);
-        for (p, d) in panel.chunks_exact_mut(nr).enumerate() {
-            let row = b
-                .ptr
-                .wrapping_offset(p as isize * b.rs + j0 as isize * b.cs);
-            if b.cs == 1 {
-                // SAFETY: columns j0 .. j0 + cols of row p are inside `b`, contiguous.
-                let src = unsafe { core::slice::from_raw_parts(row, cols) };
-                for (d, s) in d.iter_mut().zip(src) {
-                    *d = s.widen();
-                }
-            } else {
-                for (j, d) in d[..cols].iter_mut().enumerate() {
-                    // SAFETY: (p, j0 + j) is inside `b`.
-                    *d = unsafe { row.wrapping_offset(j as isize * b.cs).read() }.widen();
+        let src = b.ptr.wrapping_offset(j0 as isize * b.cs);
+        // SAFETY: the rows 0 .. kc and columns j0 .. j0 + valid are inside `b`.
+        unsafe { panel_of(panel, src, b.rs, b.cs, kc, nr.min(b.cols - j0), nr) };
+    }
+}
+
+/// One panel: `panel[p·w + x] = src[p·sp + x·sx]` for `p < kc`, `x < valid`, and `+0.0` for
+/// `valid ≤ x < w`.
+///
+/// # Safety
+/// `src[p·sp + x·sx]` must be readable for every `p < kc`, `x < valid`.
+#[inline(always)]
+unsafe fn panel_of<E: Elem>(
+    panel: &mut [E::Acc],
+    src: *const E,
+    sp: isize,
+    sx: isize,
+    kc: usize,
+    valid: usize,
+    w: usize,
+) {
+    let at = |p: usize, x: usize| src.wrapping_offset(p as isize * sp + x as isize * sx);
+    if sx == 1 || sp != 1 {
+        // Rows of the panel are contiguous in the source (or nothing is): row by row.
+        for (p, d) in panel.chunks_exact_mut(w).take(kc).enumerate() {
+            for (x, d) in d[..valid].iter_mut().enumerate() {
+                // SAFETY: (p, x) is in range (the caller's contract).
+                *d = unsafe { at(p, x).read() }.widen();
+            }
+            d[valid..].fill(E::Acc::POS_ZERO);
+        }
+    } else {
+        // The steps `p` are contiguous: transpose in blocks of P_BLOCK steps, so that both the
+        // reads (one short run per x) and the writes stay within a few cache lines.
+        for (pb, block) in panel
+            .chunks_mut(w * P_BLOCK)
+            .take(kc.div_ceil(P_BLOCK))
+            .enumerate()
+        {
+            let p0 = pb * P_BLOCK;
+            for x in 0..valid {
+                for (dp, d) in block.chunks_exact_mut(w).enumerate() {
+                    // SAFETY: (p0 + dp, x) is in range: the block holds at most kc - p0 steps.
+                    d[x] = unsafe { at(p0 + dp, x).read() }.widen();
                 }
             }
-            d[cols..].fill(E::Acc::POS_ZERO);
+            for d in block.chunks_exact_mut(w) {
+                d[valid..].fill(E::Acc::POS_ZERO);
+            }
         }
     }
 }
