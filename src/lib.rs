@@ -30,6 +30,7 @@ mod config;
 mod error;
 mod fingerprint;
 mod input;
+pub mod math;
 mod parallel;
 mod reduce;
 pub mod rng;

@@ -21,6 +21,7 @@ extern crate std;
 pub mod fpenv;
 pub mod isa;
 mod lanes;
+pub mod math;
 pub mod matmul;
 #[cfg(feature = "std")]
 pub mod matmul_reference;
