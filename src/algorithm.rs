@@ -28,6 +28,12 @@ pub const DOT: Algorithm = Algorithm {
     name: "dot",
     version: 1,
 };
+/// [`crate::matmul`] and every matrix product (`matmul_into`, `matvec`, `vecmat`,
+/// `matmul_batched`): one sequential fused chain over `k` per output.
+pub const MATMUL: Algorithm = Algorithm {
+    name: "matmul",
+    version: 1,
+};
 /// [`crate::max`].
 pub const MAX: Algorithm = Algorithm {
     name: "max",

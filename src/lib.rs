@@ -31,6 +31,7 @@ mod error;
 mod fingerprint;
 mod input;
 pub mod math;
+mod matmul;
 mod parallel;
 mod reduce;
 pub mod rng;
@@ -40,6 +41,10 @@ pub use detkern_kernels::{Float, Isa};
 pub use error::Error;
 pub use fingerprint::Fingerprint;
 pub use input::Vector;
+pub use matmul::{
+    Accum, MatmulElem, matmul, matmul_batched, matmul_into, matvec, try_matmul, try_matmul_batched,
+    try_matmul_into, try_matvec, try_vecmat, vecmat,
+};
 pub use reduce::{dot, max, min, sum, try_dot, try_max, try_min, try_sum};
 
 /// The README's examples, compiled and run as doctests.
