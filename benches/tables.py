@@ -15,9 +15,10 @@ import json
 import os
 import sys
 
-NONDET = {"nondet_simd", "nondet_avx2", "rayon", "iter", "ndarray"}
-ORDER = ["detkern", "detkern_avx2", "nondet_simd", "nondet_avx2", "rayon", "iter", "ndarray",
-         "stream_read"]
+NONDET = {"nondet_avx512_a4", "nondet_avx512_a8", "nondet_avx512_a16", "nondet_avx2",
+          "nondet_portable", "rayon", "iter", "ndarray"}
+ORDER = ["detkern", "detkern_avx2", "nondet_avx512_a4", "nondet_avx512_a8", "nondet_avx512_a16",
+         "nondet_avx2", "rayon", "iter", "ndarray", "stream_read"]
 SIZES = ["4KiB", "256KiB", "256MiB", "1GiB"]
 
 

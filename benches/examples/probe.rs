@@ -43,8 +43,8 @@ fn main() {
     let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
     let mut paths: Vec<(&str, Isa)> = vec![("avx512", Isa::Avx512), ("avx2", Isa::Avx2)];
     paths.retain(|(_, isa)| isa.is_supported());
-    let mut simds = vec![("avx512", Simd::Avx512), ("avx2", Simd::Avx2)];
-    simds.retain(|(_, s)| s.supported().is_some());
+    let simds: Vec<(&str, Simd)> =
+        Simd::supported_simd().into_iter().map(|s| (s.name(), s)).collect();
     pool.install(|| {
         for (label, bytes) in [("4KiB", 4usize << 10), ("256KiB", 256 << 10), ("256MiB", 256 << 20)]
         {
@@ -71,9 +71,9 @@ fn main() {
                 }
                 for &(name, s) in &simds {
                     if op == "sum_f32" {
-                        runs.push((format!("nondet {name}"), true, Box::new(move || peers::sum_f32(s, black_box(x)) as f64)));
+                        runs.push((name.to_string(), true, Box::new(move || peers::sum_f32(s, black_box(x)) as f64)));
                     } else {
-                        runs.push((format!("nondet {name}"), true, Box::new(move || peers::dot_f32(s, black_box(a), black_box(b)) as f64)));
+                        runs.push((name.to_string(), true, Box::new(move || peers::dot_f32(s, black_box(a), black_box(b)) as f64)));
                     }
                 }
                 let best = fastest(&runs, reps, rounds);

@@ -1,5 +1,6 @@
 //! Peers for the detkern benchmarks: the fastest non-deterministic SIMD sum and dot product we
-//! could write (many independent accumulators, unrolled, AVX-512 or AVX2 picked at run time),
+//! could write (independent accumulators, unrolled, AVX-512 with 4, 8 or 16 accumulators, or
+//! AVX2, checked at run time),
 //! a streaming memory read for the bandwidth reference, and 64-byte aligned test buffers.
 //!
 //! Nothing here is deterministic across ISAs or thread counts, which is the point: these are the
@@ -9,30 +10,60 @@
 
 use rayon::prelude::*;
 
-/// Which SIMD width the non-deterministic peers use.
+/// One non-deterministic peer: an instruction set and a number of independent accumulators.
+///
+/// Which count is fastest depends on where the data sits: on the machine of docs/PERFORMANCE.md
+/// 8 AVX-512 accumulators win in L1 and 4 in L2, so the benches run all of them and compare
+/// detkern with the fastest.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Simd {
-    /// AVX-512F (16 f32 lanes per register).
-    Avx512,
-    /// AVX2 + FMA (8 f32 lanes per register).
+    /// AVX-512F with 4 accumulators (2 registers loaded per accumulator and loop trip).
+    Avx512x4,
+    /// AVX-512F with 8 accumulators.
+    Avx512x8,
+    /// AVX-512F with 16 accumulators.
+    Avx512x16,
+    /// AVX2 + FMA with 8 accumulators (16 ymm registers in all).
     Avx2,
-    /// Plain Rust (what the compiler makes of a 8-way unrolled loop for the baseline target).
+    /// Plain Rust (what the compiler makes of an 8-way unrolled loop for the baseline target).
     Portable,
 }
 
 impl Simd {
-    /// The widest set this CPU supports.
-    pub fn best() -> Simd {
-        #[cfg(target_arch = "x86_64")]
-        {
-            if std::is_x86_feature_detected!("avx512f") {
-                return Simd::Avx512;
-            }
-            if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
-                return Simd::Avx2;
-            }
+    /// Every peer, in the order the benches list them.
+    pub const ALL: [Simd; 5] = [
+        Simd::Avx512x4,
+        Simd::Avx512x8,
+        Simd::Avx512x16,
+        Simd::Avx2,
+        Simd::Portable,
+    ];
+
+    /// The name in bench ids and tables.
+    pub fn name(self) -> &'static str {
+        match self {
+            Simd::Avx512x4 => "nondet_avx512_a4",
+            Simd::Avx512x8 => "nondet_avx512_a8",
+            Simd::Avx512x16 => "nondet_avx512_a16",
+            Simd::Avx2 => "nondet_avx2",
+            Simd::Portable => "nondet_portable",
         }
-        Simd::Portable
+    }
+
+    /// A good default for this CPU: AVX-512 with 8 accumulators, else AVX2, else portable.
+    pub fn best() -> Simd {
+        [Simd::Avx512x8, Simd::Avx2]
+            .into_iter()
+            .find(|s| s.supported().is_some())
+            .unwrap_or(Simd::Portable)
+    }
+
+    /// The SIMD peers this CPU supports (not the portable one).
+    pub fn supported_simd() -> Vec<Simd> {
+        Simd::ALL
+            .into_iter()
+            .filter(|s| *s != Simd::Portable && s.supported().is_some())
+            .collect()
     }
 
     /// `Some(self)` if this CPU supports it.
@@ -40,7 +71,9 @@ impl Simd {
         let ok = match self {
             Simd::Portable => true,
             #[cfg(target_arch = "x86_64")]
-            Simd::Avx512 => std::is_x86_feature_detected!("avx512f"),
+            Simd::Avx512x4 | Simd::Avx512x8 | Simd::Avx512x16 => {
+                std::is_x86_feature_detected!("avx512f")
+            }
             #[cfg(target_arch = "x86_64")]
             Simd::Avx2 => {
                 std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma")
@@ -89,9 +122,13 @@ impl<T: Copy + Default> Aligned<T> {
 pub fn sum_f32(simd: Simd, x: &[f32]) -> f32 {
     assert!(simd.supported().is_some(), "{simd:?} not supported");
     match simd {
+        // SAFETY (all AVX-512 arms): AVX-512F support was checked above.
         #[cfg(target_arch = "x86_64")]
-        // SAFETY: AVX-512F support was checked above.
-        Simd::Avx512 => unsafe { x86::sum_f32_avx512(x) },
+        Simd::Avx512x4 => unsafe { x86::sum_f32_avx512::<4>(x) },
+        #[cfg(target_arch = "x86_64")]
+        Simd::Avx512x8 => unsafe { x86::sum_f32_avx512::<8>(x) },
+        #[cfg(target_arch = "x86_64")]
+        Simd::Avx512x16 => unsafe { x86::sum_f32_avx512::<16>(x) },
         #[cfg(target_arch = "x86_64")]
         // SAFETY: AVX2 and FMA support were checked above.
         Simd::Avx2 => unsafe { x86::sum_f32_avx2(x) },
@@ -106,9 +143,13 @@ pub fn sum_f32(simd: Simd, x: &[f32]) -> f32 {
 pub fn sum_f64(simd: Simd, x: &[f64]) -> f64 {
     assert!(simd.supported().is_some(), "{simd:?} not supported");
     match simd {
+        // SAFETY (all AVX-512 arms): AVX-512F support was checked above.
         #[cfg(target_arch = "x86_64")]
-        // SAFETY: AVX-512F support was checked above.
-        Simd::Avx512 => unsafe { x86::sum_f64_avx512(x) },
+        Simd::Avx512x4 => unsafe { x86::sum_f64_avx512::<4>(x) },
+        #[cfg(target_arch = "x86_64")]
+        Simd::Avx512x8 => unsafe { x86::sum_f64_avx512::<8>(x) },
+        #[cfg(target_arch = "x86_64")]
+        Simd::Avx512x16 => unsafe { x86::sum_f64_avx512::<16>(x) },
         #[cfg(target_arch = "x86_64")]
         // SAFETY: AVX2 and FMA support were checked above.
         Simd::Avx2 => unsafe { x86::sum_f64_avx2(x) },
@@ -124,9 +165,13 @@ pub fn dot_f32(simd: Simd, a: &[f32], b: &[f32]) -> f32 {
     assert_eq!(a.len(), b.len());
     assert!(simd.supported().is_some(), "{simd:?} not supported");
     match simd {
+        // SAFETY (all AVX-512 arms): AVX-512F support was checked above; the lengths are equal.
         #[cfg(target_arch = "x86_64")]
-        // SAFETY: AVX-512F support was checked above; the lengths are equal.
-        Simd::Avx512 => unsafe { x86::dot_f32_avx512(a, b) },
+        Simd::Avx512x4 => unsafe { x86::dot_f32_avx512::<4>(a, b) },
+        #[cfg(target_arch = "x86_64")]
+        Simd::Avx512x8 => unsafe { x86::dot_f32_avx512::<8>(a, b) },
+        #[cfg(target_arch = "x86_64")]
+        Simd::Avx512x16 => unsafe { x86::dot_f32_avx512::<16>(a, b) },
         #[cfg(target_arch = "x86_64")]
         // SAFETY: AVX2 and FMA support were checked above; the lengths are equal.
         Simd::Avx2 => unsafe { x86::dot_f32_avx2(a, b) },
@@ -227,18 +272,20 @@ pub fn par_read_all(x: &[f32]) -> u32 {
 mod x86 {
     use core::arch::x86_64::*;
 
-    /// Accumulators (and registers loaded per loop iteration) of the AVX-512 kernels. With a
-    /// 4-cycle add latency and two 512-bit add ports, 8 chains saturate the adders; 16 leave
-    /// slack for the scheduler and cost one extra level in the final combine.
-    const A512: usize = 16;
+    /// Registers loaded per loop trip of the AVX-512 kernels with `a` accumulators: at least 8,
+    /// so that the loop overhead stays small next to the loads.
+    const fn unroll(a: usize) -> usize {
+        if a < 8 { 8 } else { a }
+    }
+
     /// Accumulators of the AVX2 kernels (16 ymm registers in all: 8 chains plus room for
     /// loaded operands).
     const A256: usize = 8;
 
-    /// Sums the accumulators pairwise (log2(n) dependent adds) and then the lanes.
+    /// Sums the accumulators pairwise (log2(A) dependent adds) and then the lanes.
     #[target_feature(enable = "avx512f")]
-    fn combine512(mut acc: [__m512; A512]) -> f32 {
-        let mut w = A512;
+    fn combine512<const A: usize>(mut acc: [__m512; A]) -> f32 {
+        let mut w = A;
         while w > 1 {
             w /= 2;
             for j in 0..w {
@@ -249,8 +296,8 @@ mod x86 {
     }
 
     #[target_feature(enable = "avx512f")]
-    fn combine512d(mut acc: [__m512d; A512]) -> f64 {
-        let mut w = A512;
+    fn combine512d<const A: usize>(mut acc: [__m512d; A]) -> f64 {
+        let mut w = A;
         while w > 1 {
             w /= 2;
             for j in 0..w {
@@ -293,25 +340,26 @@ mod x86 {
     }
 
     /// # Safety
-    /// The CPU must support AVX-512F.
+    /// The CPU must support AVX-512F. `A` is a power of two.
     #[target_feature(enable = "avx512f")]
-    pub(super) unsafe fn sum_f32_avx512(x: &[f32]) -> f32 {
+    pub(super) unsafe fn sum_f32_avx512<const A: usize>(x: &[f32]) -> f32 {
         const W: usize = 16;
+        let u = unroll(A);
         let n = x.len();
         let p = x.as_ptr();
-        let mut acc = [_mm512_setzero_ps(); A512];
+        let mut acc = [_mm512_setzero_ps(); A];
         let mut i = 0;
-        while i + A512 * W <= n {
-            for (k, a) in acc.iter_mut().enumerate() {
-                // SAFETY: i + (k+1)*W <= i + A512*W <= n, so the 16 elements are in `x`.
-                *a = _mm512_add_ps(*a, unsafe { _mm512_loadu_ps(p.add(i + k * W)) });
+        while i + u * W <= n {
+            for k in 0..u {
+                // SAFETY: i + (k+1)*W <= i + u*W <= n, so the 16 elements are in `x`.
+                acc[k % A] = _mm512_add_ps(acc[k % A], unsafe { _mm512_loadu_ps(p.add(i + k * W)) });
             }
-            i += A512 * W;
+            i += u * W;
         }
         let mut k = 0;
         while i + W <= n {
             // SAFETY: i + W <= n.
-            acc[k] = _mm512_add_ps(acc[k], unsafe { _mm512_loadu_ps(p.add(i)) });
+            acc[k % A] = _mm512_add_ps(acc[k % A], unsafe { _mm512_loadu_ps(p.add(i)) });
             i += W;
             k += 1;
         }
@@ -320,31 +368,32 @@ mod x86 {
             // SAFETY: the mask enables only lanes i..n, which are in `x` (masked-off lanes are
             // not accessed and cannot fault).
             let v = unsafe { _mm512_maskz_loadu_ps(m, p.add(i)) };
-            acc[A512 - 1] = _mm512_add_ps(acc[A512 - 1], v);
+            acc[A - 1] = _mm512_add_ps(acc[A - 1], v);
         }
         combine512(acc)
     }
 
     /// # Safety
-    /// The CPU must support AVX-512F.
+    /// The CPU must support AVX-512F. `A` is a power of two.
     #[target_feature(enable = "avx512f")]
-    pub(super) unsafe fn sum_f64_avx512(x: &[f64]) -> f64 {
+    pub(super) unsafe fn sum_f64_avx512<const A: usize>(x: &[f64]) -> f64 {
         const W: usize = 8;
+        let u = unroll(A);
         let n = x.len();
         let p = x.as_ptr();
-        let mut acc = [_mm512_setzero_pd(); A512];
+        let mut acc = [_mm512_setzero_pd(); A];
         let mut i = 0;
-        while i + A512 * W <= n {
-            for (k, a) in acc.iter_mut().enumerate() {
+        while i + u * W <= n {
+            for k in 0..u {
                 // SAFETY: i + (k+1)*W <= n.
-                *a = _mm512_add_pd(*a, unsafe { _mm512_loadu_pd(p.add(i + k * W)) });
+                acc[k % A] = _mm512_add_pd(acc[k % A], unsafe { _mm512_loadu_pd(p.add(i + k * W)) });
             }
-            i += A512 * W;
+            i += u * W;
         }
         let mut k = 0;
         while i + W <= n {
             // SAFETY: i + W <= n.
-            acc[k] = _mm512_add_pd(acc[k], unsafe { _mm512_loadu_pd(p.add(i)) });
+            acc[k % A] = _mm512_add_pd(acc[k % A], unsafe { _mm512_loadu_pd(p.add(i)) });
             i += W;
             k += 1;
         }
@@ -352,37 +401,39 @@ mod x86 {
             let m: __mmask8 = (1u8 << (n - i)) - 1;
             // SAFETY: only lanes i..n (inside `x`) are enabled; masked lanes do not fault.
             let v = unsafe { _mm512_maskz_loadu_pd(m, p.add(i)) };
-            acc[A512 - 1] = _mm512_add_pd(acc[A512 - 1], v);
+            acc[A - 1] = _mm512_add_pd(acc[A - 1], v);
         }
         combine512d(acc)
     }
 
     /// # Safety
-    /// The CPU must support AVX-512F; `a.len() == b.len()`.
+    /// The CPU must support AVX-512F; `a.len() == b.len()`. `A` is a power of two.
     #[target_feature(enable = "avx512f")]
-    pub(super) unsafe fn dot_f32_avx512(a: &[f32], b: &[f32]) -> f32 {
+    pub(super) unsafe fn dot_f32_avx512<const A: usize>(a: &[f32], b: &[f32]) -> f32 {
         const W: usize = 16;
+        let u = unroll(A);
         let n = a.len();
         debug_assert_eq!(n, b.len());
         let (pa, pb) = (a.as_ptr(), b.as_ptr());
-        let mut acc = [_mm512_setzero_ps(); A512];
+        let mut acc = [_mm512_setzero_ps(); A];
         let mut i = 0;
-        while i + A512 * W <= n {
-            for (k, s) in acc.iter_mut().enumerate() {
+        while i + u * W <= n {
+            for k in 0..u {
                 // SAFETY: i + (k+1)*W <= n and both slices hold n elements.
                 unsafe {
                     let x = _mm512_loadu_ps(pa.add(i + k * W));
                     let y = _mm512_loadu_ps(pb.add(i + k * W));
-                    *s = _mm512_fmadd_ps(x, y, *s);
+                    acc[k % A] = _mm512_fmadd_ps(x, y, acc[k % A]);
                 }
             }
-            i += A512 * W;
+            i += u * W;
         }
         let mut k = 0;
         while i + W <= n {
             // SAFETY: i + W <= n in both slices.
             unsafe {
-                acc[k] = _mm512_fmadd_ps(_mm512_loadu_ps(pa.add(i)), _mm512_loadu_ps(pb.add(i)), acc[k]);
+                let (x, y) = (_mm512_loadu_ps(pa.add(i)), _mm512_loadu_ps(pb.add(i)));
+                acc[k % A] = _mm512_fmadd_ps(x, y, acc[k % A]);
             }
             i += W;
             k += 1;
@@ -393,7 +444,7 @@ mod x86 {
             unsafe {
                 let x = _mm512_maskz_loadu_ps(m, pa.add(i));
                 let y = _mm512_maskz_loadu_ps(m, pb.add(i));
-                acc[A512 - 1] = _mm512_fmadd_ps(x, y, acc[A512 - 1]);
+                acc[A - 1] = _mm512_fmadd_ps(x, y, acc[A - 1]);
             }
         }
         combine512(acc)
@@ -581,7 +632,7 @@ mod tests {
             let exact: f64 = x.iter().map(|&v| v as f64).sum();
             let xd: Vec<f64> = x.iter().map(|&v| v as f64).collect();
             let dot_exact: f64 = x.iter().map(|&v| (v as f64) * (v as f64)).sum();
-            for simd in [Simd::Avx512, Simd::Avx2, Simd::Portable] {
+            for simd in Simd::ALL {
                 let Some(simd) = simd.supported() else { continue };
                 assert_eq!(sum_f32(simd, &x) as f64, exact, "{simd:?} n={n}");
                 assert_eq!(par_sum_f32(simd, &x) as f64, exact, "{simd:?} n={n}");
