@@ -49,3 +49,73 @@ pub const RNG: Algorithm = Algorithm {
     name: "rng",
     version: 1,
 };
+/// [`crate::math::exp`] (correctly rounded).
+pub const EXP: Algorithm = Algorithm {
+    name: "exp",
+    version: 1,
+};
+/// [`crate::math::ln`] (correctly rounded).
+pub const LN: Algorithm = Algorithm {
+    name: "ln",
+    version: 1,
+};
+/// [`crate::math::tanh`].
+pub const TANH: Algorithm = Algorithm {
+    name: "tanh",
+    version: 1,
+};
+/// [`crate::math::sigmoid`].
+pub const SIGMOID: Algorithm = Algorithm {
+    name: "sigmoid",
+    version: 1,
+};
+/// [`crate::math::erf`].
+pub const ERF: Algorithm = Algorithm {
+    name: "erf",
+    version: 1,
+};
+/// [`crate::math::gelu`] (exact form).
+pub const GELU: Algorithm = Algorithm {
+    name: "gelu",
+    version: 1,
+};
+/// [`crate::math::gelu_tanh`].
+pub const GELU_TANH: Algorithm = Algorithm {
+    name: "gelu_tanh",
+    version: 1,
+};
+/// [`crate::nn::softmax`].
+pub const SOFTMAX: Algorithm = Algorithm {
+    name: "softmax",
+    version: 1,
+};
+/// [`crate::nn::softmax_backward`].
+pub const SOFTMAX_BACKWARD: Algorithm = Algorithm {
+    name: "softmax_backward",
+    version: 1,
+};
+/// [`crate::nn::log_softmax`].
+pub const LOG_SOFTMAX: Algorithm = Algorithm {
+    name: "log_softmax",
+    version: 1,
+};
+/// [`crate::nn::log_softmax_backward`].
+pub const LOG_SOFTMAX_BACKWARD: Algorithm = Algorithm {
+    name: "log_softmax_backward",
+    version: 1,
+};
+/// [`crate::nn::cross_entropy`] and [`crate::nn::cross_entropy_grad`].
+pub const CROSS_ENTROPY: Algorithm = Algorithm {
+    name: "cross_entropy",
+    version: 1,
+};
+/// [`crate::nn::layer_norm`] and [`crate::nn::layer_norm_backward`].
+pub const LAYER_NORM: Algorithm = Algorithm {
+    name: "layer_norm",
+    version: 1,
+};
+/// [`crate::nn::rms_norm`] and [`crate::nn::rms_norm_backward`].
+pub const RMS_NORM: Algorithm = Algorithm {
+    name: "rms_norm",
+    version: 1,
+};

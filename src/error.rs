@@ -39,6 +39,17 @@ pub enum Error {
         /// What is wrong, naming the value.
         message: String,
     },
+    /// A class label is not below the number of classes.
+    LabelOutOfRange {
+        /// The operation.
+        op: &'static str,
+        /// The row whose label it is.
+        row: usize,
+        /// The label.
+        label: usize,
+        /// The number of classes (columns).
+        classes: usize,
+    },
     /// The requested instruction-set path cannot run on this CPU.
     UnsupportedIsa {
         /// The path.
@@ -70,6 +81,15 @@ impl fmt::Display for Error {
                 )
             }
             Error::Empty { op } => write!(f, "{op}: the input is empty"),
+            Error::LabelOutOfRange {
+                op,
+                row,
+                label,
+                classes,
+            } => write!(
+                f,
+                "{op}: label {label} of row {row} is out of range for {classes} classes"
+            ),
             Error::InvalidArgument { op, message } => write!(f, "{op}: {message}"),
             Error::UnsupportedIsa { isa } => write!(
                 f,

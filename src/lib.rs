@@ -31,6 +31,7 @@ mod error;
 mod fingerprint;
 mod input;
 pub mod math;
+pub mod nn;
 mod matmul;
 mod parallel;
 mod reduce;

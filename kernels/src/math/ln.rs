@@ -15,7 +15,13 @@ use super::{fix_hard, near_boundary};
 
 /// `(x, ln(x))` as `f32` bits, sorted by `x`: the inputs whose `f64` approximation rounds to the
 /// wrong `f32`, with their correctly rounded results (from the exhaustive check).
-pub(crate) const LN_HARD: [(u32, u32); 0] = [];
+pub(crate) const LN_HARD: [(u32, u32); 5] = [
+    (0x3c41_3d3a, 0xc08e_158f), // ln(1.1794383e-2)
+    (0x4117_8feb, 0x400f_e5e7), // ln(9.472636)
+    (0x4c5d_65a5, 0x418f_034b), // ln(5.8037908e7)
+    (0x65d8_90d3, 0x4254_d1f9), // ln(1.2783784e23)
+    (0x6f31_a8ec, 0x4284_5a89), // ln(5.498306e28)
+];
 
 /// `ln(x)` in `f64` for positive finite `x` that are `f32` values:
 ///

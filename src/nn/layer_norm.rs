@@ -1,0 +1,114 @@
+//! Layer normalisation over rows, and its backward pass.
+
+use super::softmax::free_fns;
+use super::{
+    check_cols, check_param, check_same, column_sums, default_config, map_rows, row, vector,
+};
+use crate::{Config, Error};
+use detkern_kernels::Path;
+use ndarray::{Array1, Array2, ArrayView1, ArrayView2};
+
+/// The normalised row `xhat[i] = (x[i] - mean) * rstd` and `rstd`.
+fn normalise(path: Path, x: &[f32], eps: f32, xhat: &mut [f32]) -> f32 {
+    let n = x.len() as f32;
+    let mean = path.sum(x) / n;
+    for (d, &v) in xhat.iter_mut().zip(x) {
+        *d = v - mean;
+    }
+    let var = path.dot(xhat, xhat) / n;
+    let rstd = 1.0 / (var + eps).sqrt();
+    xhat.iter_mut().for_each(|d| *d *= rstd);
+    rstd
+}
+
+/// Gradients of [`Config::try_layer_norm_backward`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct LayerNormGrad {
+    /// Gradient with respect to the input.
+    pub dx: Array2<f32>,
+    /// Gradient with respect to `gamma` (column sums over the batch).
+    pub dgamma: Array1<f32>,
+    /// Gradient with respect to `beta` (column sums over the batch).
+    pub dbeta: Array1<f32>,
+}
+
+impl Config {
+    /// Layer normalisation of each row: `mean = sum(x) / n`, `d[i] = x[i] - mean`,
+    /// `var = dot(d, d) / n` (canonical sum and dot), `rstd = 1 / sqrt(var + eps)`,
+    /// `y[i] = ((d[i] * rstd) * gamma[i]) + beta[i]` (each operation rounded to `f32`).
+    /// Errors: zero columns, `gamma`/`beta` not of length `cols`.
+    pub fn try_layer_norm(
+        &self,
+        x: ArrayView2<'_, f32>,
+        gamma: ArrayView1<'_, f32>,
+        beta: ArrayView1<'_, f32>,
+        eps: f32,
+    ) -> Result<Array2<f32>, Error> {
+        check_cols("layer_norm", &x)?;
+        check_param("layer_norm", &x, &gamma)?;
+        check_param("layer_norm", &x, &beta)?;
+        let (gamma, beta) = (vector(&gamma), vector(&beta));
+        let path = self.path;
+        map_rows(x.nrows(), x.ncols(), |i, y| {
+            normalise(path, &row(&x, i), eps, y);
+            for ((v, &g), &b) in y.iter_mut().zip(gamma.iter()).zip(beta.iter()) {
+                *v = *v * g + b;
+            }
+        })
+    }
+
+    /// Backward of [`Config::try_layer_norm`] given the upstream gradient `dy`: per row, with
+    /// `xhat` and `rstd` recomputed as in the forward pass and `g[i] = dy[i] * gamma[i]`,
+    /// `dx[i] = rstd * ((g[i] - sum(g) / n) - xhat[i] * (dot(g, xhat) / n))`;
+    /// `dgamma[j] = sum over rows of dy[j] * xhat[j]`, `dbeta[j] = sum over rows of dy[j]`
+    /// (canonical sums down each column).
+    pub fn try_layer_norm_backward(
+        &self,
+        x: ArrayView2<'_, f32>,
+        gamma: ArrayView1<'_, f32>,
+        dy: ArrayView2<'_, f32>,
+        eps: f32,
+    ) -> Result<LayerNormGrad, Error> {
+        check_cols("layer_norm_backward", &x)?;
+        check_param("layer_norm_backward", &x, &gamma)?;
+        check_same("layer_norm_backward", &x, &dy)?;
+        let gamma = vector(&gamma);
+        let path = self.path;
+        let n = x.ncols() as f32;
+        let dx = map_rows(x.nrows(), x.ncols(), |i, dx| {
+            let mut xhat = vec![0.0f32; dx.len()];
+            let rstd = normalise(path, &row(&x, i), eps, &mut xhat);
+            let dy = row(&dy, i);
+            let g: Vec<f32> = dy.iter().zip(gamma.iter()).map(|(&d, &w)| d * w).collect();
+            let mg = path.sum(&g) / n;
+            let mgx = path.dot(&g, &xhat) / n;
+            for ((d, &gi), &xh) in dx.iter_mut().zip(&g).zip(&xhat) {
+                *d = rstd * ((gi - mg) - xh * mgx);
+            }
+        })?;
+        let prod = map_rows(x.nrows(), x.ncols(), |i, p| {
+            normalise(path, &row(&x, i), eps, p);
+            for (v, &d) in p.iter_mut().zip(row(&dy, i).iter()) {
+                *v *= d;
+            }
+        })?;
+        Ok(LayerNormGrad {
+            dx,
+            dgamma: column_sums(path, &prod)?,
+            dbeta: column_sums(path, &dy.to_owned())?,
+        })
+    }
+}
+
+free_fns!(
+    layer_norm,
+    try_layer_norm,
+    (x: ArrayView2<'_, f32>, gamma: ArrayView1<'_, f32>, beta: ArrayView1<'_, f32>, eps: f32),
+    Array2<f32>
+);
+free_fns!(
+    layer_norm_backward,
+    try_layer_norm_backward,
+    (x: ArrayView2<'_, f32>, gamma: ArrayView1<'_, f32>, dy: ArrayView2<'_, f32>, eps: f32),
+    LayerNormGrad
+);

@@ -1,0 +1,104 @@
+//! RMS normalisation over rows, and its backward pass.
+
+use super::softmax::free_fns;
+use super::{
+    check_cols, check_param, check_same, column_sums, default_config, map_rows, row, vector,
+};
+use crate::{Config, Error};
+use detkern_kernels::Path;
+use ndarray::{Array1, Array2, ArrayView1, ArrayView2};
+
+/// `xhat[i] = x[i] * rstd` and `rstd = 1 / sqrt(dot(x, x) / n + eps)`.
+fn normalise(path: Path, x: &[f32], eps: f32, xhat: &mut [f32]) -> f32 {
+    let ms = path.dot(x, x) / x.len() as f32;
+    let rstd = 1.0 / (ms + eps).sqrt();
+    for (h, &v) in xhat.iter_mut().zip(x) {
+        *h = v * rstd;
+    }
+    rstd
+}
+
+/// Gradients of [`Config::try_rms_norm_backward`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct RmsNormGrad {
+    /// Gradient with respect to the input.
+    pub dx: Array2<f32>,
+    /// Gradient with respect to `gamma` (column sums over the batch).
+    pub dgamma: Array1<f32>,
+}
+
+impl Config {
+    /// RMS normalisation of each row: `rstd = 1 / sqrt(dot(x, x) / n + eps)` (canonical dot),
+    /// `y[i] = (x[i] * rstd) * gamma[i]`. Errors: zero columns, `gamma` not of length `cols`.
+    pub fn try_rms_norm(
+        &self,
+        x: ArrayView2<'_, f32>,
+        gamma: ArrayView1<'_, f32>,
+        eps: f32,
+    ) -> Result<Array2<f32>, Error> {
+        check_cols("rms_norm", &x)?;
+        check_param("rms_norm", &x, &gamma)?;
+        let gamma = vector(&gamma);
+        let path = self.path;
+        map_rows(x.nrows(), x.ncols(), |i, y| {
+            normalise(path, &row(&x, i), eps, y);
+            for (v, &g) in y.iter_mut().zip(gamma.iter()) {
+                *v *= g;
+            }
+        })
+    }
+
+    /// Backward of [`Config::try_rms_norm`]: per row, with `xhat`, `rstd` recomputed and
+    /// `g[i] = dy[i] * gamma[i]`, `dx[i] = rstd * (g[i] - xhat[i] * (dot(g, xhat) / n))`;
+    /// `dgamma[j] = sum over rows of dy[j] * xhat[j]` (canonical sums down each column).
+    pub fn try_rms_norm_backward(
+        &self,
+        x: ArrayView2<'_, f32>,
+        gamma: ArrayView1<'_, f32>,
+        dy: ArrayView2<'_, f32>,
+        eps: f32,
+    ) -> Result<RmsNormGrad, Error> {
+        check_cols("rms_norm_backward", &x)?;
+        check_param("rms_norm_backward", &x, &gamma)?;
+        check_same("rms_norm_backward", &x, &dy)?;
+        let gamma = vector(&gamma);
+        let path = self.path;
+        let n = x.ncols() as f32;
+        let dx = map_rows(x.nrows(), x.ncols(), |i, dx| {
+            let mut xhat = vec![0.0f32; dx.len()];
+            let rstd = normalise(path, &row(&x, i), eps, &mut xhat);
+            let g: Vec<f32> = row(&dy, i)
+                .iter()
+                .zip(gamma.iter())
+                .map(|(&d, &w)| d * w)
+                .collect();
+            let mgx = path.dot(&g, &xhat) / n;
+            for ((d, &gi), &xh) in dx.iter_mut().zip(&g).zip(&xhat) {
+                *d = rstd * (gi - xh * mgx);
+            }
+        })?;
+        let prod = map_rows(x.nrows(), x.ncols(), |i, p| {
+            normalise(path, &row(&x, i), eps, p);
+            for (v, &d) in p.iter_mut().zip(row(&dy, i).iter()) {
+                *v *= d;
+            }
+        })?;
+        Ok(RmsNormGrad {
+            dx,
+            dgamma: column_sums(path, &prod)?,
+        })
+    }
+}
+
+free_fns!(
+    rms_norm,
+    try_rms_norm,
+    (x: ArrayView2<'_, f32>, gamma: ArrayView1<'_, f32>, eps: f32),
+    Array2<f32>
+);
+free_fns!(
+    rms_norm_backward,
+    try_rms_norm_backward,
+    (x: ArrayView2<'_, f32>, gamma: ArrayView1<'_, f32>, dy: ArrayView2<'_, f32>, eps: f32),
+    RmsNormGrad
+);
