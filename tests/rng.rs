@@ -111,6 +111,8 @@ fn sampler_outputs(g: &dyn Fn() -> Philox, n: usize) -> Vec<Fingerprint> {
     let mut ints = vec![0i64; n];
     g.fill_randint(-5..1_000_003, &mut ints);
     let perm = g.permutation(n);
+    let mut normal = vec![0f32; n];
+    g.fill_normal(&mut normal);
     let as_f64 = |v: Vec<f64>| Fingerprint::of_slice(algorithm::RNG, &v);
     vec![
         as_f64(u32s.iter().map(|&w| w as f64).collect()),
@@ -119,6 +121,7 @@ fn sampler_outputs(g: &dyn Fn() -> Philox, n: usize) -> Vec<Fingerprint> {
         as_f64(mask.iter().map(|&b| b as u8 as f64).collect()),
         as_f64(ints.iter().map(|&i| i as f64).collect()),
         as_f64(perm.iter().map(|&i| i as f64).collect()),
+        Fingerprint::of_slice(algorithm::RNG, &normal),
     ]
 }
 
@@ -158,6 +161,13 @@ fn element_i_depends_only_on_key_stream_and_i() {
     }
     let mut ints_long = vec![0i64; 30_000];
     g.fill_randint(0..10, &mut ints_long);
+    let mut normal_long = vec![0f32; 30_001];
+    g.fill_normal(&mut normal_long);
+    for n in [1usize, 2, 7, 8193, 30_000] {
+        let mut normal_short = vec![0f32; n];
+        g.fill_normal(&mut normal_short);
+        assert_eq!(normal_short, normal_long[..n], "normal prefix of {n}");
+    }
     let mut ints_short = vec![0i64; 17];
     g.fill_randint(0..10, &mut ints_short);
     assert_eq!(ints_short, ints_long[..17]);
@@ -199,6 +209,9 @@ fn value_stability() {
     c.fill_uniform(&mut f);
     assert_eq!(f.map(f32::to_bits), [0x3e94_f240, 0x3dc3_d238]);
     assert_eq!(sincospi(0.3).0.to_bits(), 0x3f4f_1bbd);
+    let mut z = [0f32; 3];
+    g.fill_normal(&mut z);
+    assert_eq!(z.map(f32::to_bits), [0x3f70_ad71, 0xbf61_52c9, 0xbe4b_79ef]);
 }
 
 #[test]
@@ -228,6 +241,45 @@ fn statistics_of_uniform_and_samplers() {
     g.bernoulli_mask(0.25, &mut mask).unwrap();
     let p = mask.iter().filter(|&&b| b).count() as f64 / n as f64;
     assert!((p - 0.25).abs() < 0.002, "bernoulli frequency {p}");
+    let mut z = vec![0f32; n];
+    g.fill_normal(&mut z);
+    let mean = z.iter().map(|&v| v as f64).sum::<f64>() / n as f64;
+    let var = z.iter().map(|&v| (v as f64 - mean).powi(2)).sum::<f64>() / n as f64;
+    let within_1 = z.iter().filter(|v| v.abs() < 1.0).count() as f64 / n as f64;
+    let beyond_3 = z.iter().filter(|v| v.abs() > 3.0).count() as f64 / n as f64;
+    assert!(
+        mean.abs() < 0.005 && (var - 1.0).abs() < 0.01,
+        "normal mean {mean} variance {var}"
+    );
+    assert!(
+        (within_1 - 0.682_689).abs() < 0.003,
+        "P(|z| < 1) = {within_1}"
+    );
+    assert!(
+        (beyond_3 - 0.002_700).abs() < 0.0006,
+        "P(|z| > 3) = {beyond_3}"
+    );
+    // Box–Muller in f64 with the platform libm agrees to within f32 rounding (a tolerance
+    // check only: detkern's bits never use libm).
+    let mut w = vec![0u32; 2000];
+    g.words(0, &mut w);
+    for p in 0..1000 {
+        let u = ((w[2 * p] >> 8) + 1) as f64 / 16_777_216.0;
+        let t = (w[2 * p + 1] >> 8) as f64 / 8_388_608.0;
+        let r = (-2.0 * u.ln()).sqrt();
+        let (a, b) = (
+            r * (std::f64::consts::PI * t).cos(),
+            r * (std::f64::consts::PI * t).sin(),
+        );
+        assert!(
+            (z[2 * p] as f64 - a).abs() < 1e-6 * (1.0 + a.abs()),
+            "pair {p}"
+        );
+        assert!(
+            (z[2 * p + 1] as f64 - b).abs() < 1e-6 * (1.0 + b.abs()),
+            "pair {p}"
+        );
+    }
     let perm = g.permutation(100_000);
     let mut seen = vec![false; perm.len()];
     perm.iter().for_each(|&i| seen[i] = true);

@@ -68,12 +68,14 @@ impl Philox {
 
 impl CounterRng for Philox {
     fn try_words(&self, first: u64, out: &mut [u32]) -> Result<(), Error> {
-        let config = match self.config {
-            Some(c) => c,
-            None => process_default()?,
-        };
-        config.path.philox_words(self.key, self.stream, first, out);
+        self.try_config()?
+            .path
+            .philox_words(self.key, self.stream, first, out);
         Ok(())
+    }
+
+    fn try_config(&self) -> Result<Config, Error> {
+        self.config.map_or_else(process_default, Ok)
     }
 
     fn try_retry_words(&self, i: usize, attempt: u32) -> Result<[u32; 2], Error> {

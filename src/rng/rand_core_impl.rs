@@ -42,7 +42,7 @@ impl RngCore for PhiloxRng {
     fn next_u32(&mut self) -> u32 {
         let w = self.block[(self.word % 4) as usize];
         self.word = self.word.wrapping_add(1);
-        if self.word % 4 == 0 {
+        if self.word.is_multiple_of(4) {
             self.block = self.gen_.block(self.word / 4);
         }
         w

@@ -1,7 +1,9 @@
 //! Element-indexed samplers over any counter-based word stream.
 
-use crate::Error;
+use crate::config::process_default;
+use crate::{Config, Error};
 use detkern_kernels::fpenv;
+use detkern_kernels::math::Function;
 use rayon::prelude::*;
 use std::ops::Range;
 
@@ -16,6 +18,12 @@ const CHUNK: usize = 8192;
 pub trait CounterRng: Sync {
     /// Words `first .. first + out.len()` of the stream.
     fn try_words(&self, first: u64, out: &mut [u32]) -> Result<(), Error>;
+
+    /// The configuration whose path computes the samplers' floating-point functions (the
+    /// process default unless the generator carries one). The bits do not depend on it.
+    fn try_config(&self) -> Result<Config, Error> {
+        process_default()
+    }
 
     /// [`CounterRng::try_words`], panicking on error.
     #[track_caller]
@@ -40,6 +48,49 @@ pub trait CounterRng: Sync {
     fn fill_uniform<T: UnitUniform>(&self, out: &mut [T]) {
         self.try_fill_uniform(out)
             .unwrap_or_else(|e| panic!("detkern::rng::fill_uniform: {e}"))
+    }
+
+    /// Standard normal `f32` values by the Box–Muller transform. Elements `2p` and `2p+1` form
+    /// pair `p`, which reads words `2p` and `2p+1`: `u = ((word[2p] >> 8) + 1) · 2^-24` in
+    /// `(0, 1]` and `t = (word[2p+1] >> 8) · 2^-23` in `[0, 2)` (both exact),
+    /// `r = sqrt(-2 · ln(u))` with detkern's correctly rounded `ln` and IEEE `sqrt`,
+    /// `(s, c) = sincospi(t)` ([`crate::rng::sincospi`]), element `2p = r · c`,
+    /// element `2p+1 = r · s` (each product rounded once to `f32`).
+    fn try_fill_normal(&self, out: &mut [f32]) -> Result<(), Error> {
+        let path = self.try_config()?.path;
+        fill(self, out, 1, |first, w, o| {
+            let pairs = o.len().div_ceil(2);
+            let mut words = w.to_vec();
+            if words.len() < 2 * pairs {
+                // An odd-length tail reads its pair's second word too.
+                let mut extra = [0u32];
+                self.try_words((first + o.len()) as u64, &mut extra)?;
+                words.push(extra[0]);
+            }
+            let u: Vec<f32> = (0..pairs)
+                .map(|p| ((words[2 * p] >> 8) + 1) as f32 * (1.0 / 16_777_216.0))
+                .collect();
+            let t: Vec<f32> = (0..pairs)
+                .map(|p| (words[2 * p + 1] >> 8) as f32 * (1.0 / 8_388_608.0))
+                .collect();
+            let mut ln_u = vec![0f32; pairs];
+            path.map_f32(Function::Ln, &u, &mut ln_u);
+            let (mut sin, mut cos) = (vec![0f32; pairs], vec![0f32; pairs]);
+            super::sincospi::sincospi_batch(path, &t, &mut sin, &mut cos);
+            for (k, o) in o.iter_mut().enumerate() {
+                let p = k / 2;
+                let r = (-2.0 * ln_u[p]).sqrt();
+                *o = if k % 2 == 0 { r * cos[p] } else { r * sin[p] };
+            }
+            Ok(())
+        })
+    }
+
+    /// [`CounterRng::try_fill_normal`], panicking on error.
+    #[track_caller]
+    fn fill_normal(&self, out: &mut [f32]) {
+        self.try_fill_normal(out)
+            .unwrap_or_else(|e| panic!("detkern::rng::fill_normal: {e}"))
     }
 
     /// A Bernoulli mask (dropout): element `i` is `true` with probability `p`, exactly when

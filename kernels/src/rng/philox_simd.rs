@@ -85,7 +85,7 @@ impl Path {
         let mut w = first_word;
         let mut out = out;
         // Head: words up to the next block boundary, and everything when short.
-        while !out.is_empty() && (w % 4 != 0 || out.len() < 4) {
+        while !out.is_empty() && (!w.is_multiple_of(4) || out.len() < 4) {
             let block = philox4x32_10(counter(w / 4, stream), key);
             let first = (w % 4) as usize;
             let take = (4 - first).min(out.len());
