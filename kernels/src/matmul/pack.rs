@@ -56,8 +56,18 @@ unsafe fn panel_of<E: Elem>(
     w: usize,
 ) {
     let at = |p: usize, x: usize| src.wrapping_offset(p as isize * sp + x as isize * sx);
-    if sx == 1 || sp != 1 {
-        // Rows of the panel are contiguous in the source (or nothing is): row by row.
+    if sx == 1 {
+        // Rows of the panel are contiguous in the source: copy them.
+        for (p, d) in panel.chunks_exact_mut(w).take(kc).enumerate() {
+            // SAFETY: (p, 0 .. valid) is in range and contiguous (sx == 1).
+            let src = unsafe { core::slice::from_raw_parts(at(p, 0), valid) };
+            for (d, s) in d.iter_mut().zip(src) {
+                *d = s.widen();
+            }
+            d[valid..].fill(E::Acc::POS_ZERO);
+        }
+    } else if sp != 1 {
+        // Nothing is contiguous: element by element, row by row.
         for (p, d) in panel.chunks_exact_mut(w).take(kc).enumerate() {
             for (x, d) in d[..valid].iter_mut().enumerate() {
                 // SAFETY: (p, x) is in range (the caller's contract).
@@ -74,10 +84,13 @@ unsafe fn panel_of<E: Elem>(
             .enumerate()
         {
             let p0 = pb * P_BLOCK;
-            for x in 0..valid {
-                for (dp, d) in block.chunks_exact_mut(w).enumerate() {
-                    // SAFETY: (p0 + dp, x) is in range: the block holds at most kc - p0 steps.
-                    d[x] = unsafe { at(p0 + dp, x).read() }.widen();
+            let steps = block.len() / w;
+            for x in 0..valid.min(w) {
+                // SAFETY: steps p0 .. p0 + steps of column x are in range (the block holds at
+                // most kc - p0 steps) and contiguous (sp == 1).
+                let src = unsafe { core::slice::from_raw_parts(at(p0, x), steps) };
+                for (d, s) in block.chunks_exact_mut(w).zip(src) {
+                    d[x] = s.widen();
                 }
             }
             for d in block.chunks_exact_mut(w) {
