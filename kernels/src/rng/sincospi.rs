@@ -55,23 +55,28 @@ impl Kernel<f64> for SinCosPi<'_> {
     type Out = ();
     #[inline(always)]
     fn run<S: Lanes<f64>>(self, s: S) {
-        let w = S::W;
         let neg0 = s.splat(-0.0);
-        let mut pad = [0.0f64; 16];
-        let mut i = 0;
-        while i < self.x.len() {
-            let n = w.min(self.x.len() - i);
-            pad[..n].copy_from_slice(&self.x[i..i + n]);
-            let x = s.load(&pad);
+        let eval = |x: S::V| {
             let z = s.fma(x, x, neg0);
-            let sin = s.fma(x, horner(s, &SIN, z), neg0);
-            let cos = horner(s, &COS, z);
-            let mut out = [0.0f64; 16];
-            s.store(sin, &mut out);
-            self.sin[i..i + n].copy_from_slice(&out[..n]);
-            s.store(cos, &mut out);
-            self.cos[i..i + n].copy_from_slice(&out[..n]);
-            i += n;
+            (s.fma(x, horner(s, &SIN, z), neg0), horner(s, &COS, z))
+        };
+        let body = self.x.len() / S::W * S::W;
+        for i in (0..body).step_by(S::W) {
+            let (sin, cos) = eval(s.load(&self.x[i..]));
+            s.store(sin, &mut self.sin[i..]);
+            s.store(cos, &mut self.cos[i..]);
+        }
+        // The tail runs the same body on a zero-padded register.
+        let n = self.x.len() - body;
+        if n > 0 {
+            let mut pad = [0.0f64; 16];
+            pad[..n].copy_from_slice(&self.x[body..]);
+            let (sin, cos) = eval(s.load(&pad));
+            let (mut ps, mut pc) = ([0.0f64; 16], [0.0f64; 16]);
+            s.store(sin, &mut ps);
+            s.store(cos, &mut pc);
+            self.sin[body..].copy_from_slice(&ps[..n]);
+            self.cos[body..].copy_from_slice(&pc[..n]);
         }
     }
 }
