@@ -5,7 +5,10 @@
 //!
 //! `cargo run --release -p detkern-bench --example probe [-- ROUNDS]`
 //! Prints one line per (op, size, contestant): GB/s of bytes read, and the ratio to the fastest
-//! non-deterministic contestant.
+//! non-deterministic contestant. Environment: `PROBE_SIZES=4KiB,256KiB,256MiB` picks sizes;
+//! `PROBE_THREADS=N` runs everything in an N-thread pool (the peers then split the input with
+//! rayon) and adds the multi-threaded streaming read (`stream_read`) and each contestant's ratio
+//! to it.
 
 use detkern::{Config, Isa};
 use detkern_bench::{self as peers, Aligned, Simd};
@@ -38,21 +41,43 @@ fn fastest(runs: &[(String, bool, Run<'_>)], reps: usize, rounds: usize) -> Vec<
 }
 
 fn main() {
-    let rounds: usize = std::env::args().nth(1).and_then(|s| s.parse().ok()).unwrap_or(60);
+    let rounds: usize = std::env::args()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(60);
     let only: Option<String> = std::env::var("PROBE_SIZES").ok();
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+    let threads: usize = std::env::var("PROBE_THREADS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .unwrap();
     let mut paths: Vec<(&str, Isa)> = vec![("avx512", Isa::Avx512), ("avx2", Isa::Avx2)];
     paths.retain(|(_, isa)| isa.is_supported());
-    let simds: Vec<(&str, Simd)> =
-        Simd::supported_simd().into_iter().map(|s| (s.name(), s)).collect();
+    let simds: Vec<(&str, Simd)> = Simd::supported_simd()
+        .into_iter()
+        .map(|s| (s.name(), s))
+        .collect();
     pool.install(|| {
-        for (label, bytes) in [("4KiB", 4usize << 10), ("256KiB", 256 << 10), ("256MiB", 256 << 20)]
-        {
-            if only.as_deref().is_some_and(|o| !o.split(',').any(|s| s == label)) {
+        for (label, bytes) in [
+            ("4KiB", 4usize << 10),
+            ("256KiB", 256 << 10),
+            ("256MiB", 256 << 20),
+        ] {
+            if only
+                .as_deref()
+                .is_some_and(|o| !o.split(',').any(|s| s == label))
+            {
                 continue;
             }
             let reps = (64 << 20) / bytes + 1;
-            let rounds = if bytes > 1 << 24 { rounds.min(30) } else { rounds };
+            let rounds = if bytes > 1 << 24 {
+                rounds.min(30)
+            } else {
+                rounds
+            };
             let xs = values(bytes / 4, 1);
             let (xa, xb) = (values(bytes / 8, 2), values(bytes / 8, 3));
             let (x, a, b) = (xs.as_slice(), xa.as_slice(), xb.as_slice());
@@ -62,21 +87,59 @@ fn main() {
                     let cfg = Config::new(isa).unwrap();
                     let p = Path::new(isa).unwrap();
                     if op == "sum_f32" {
-                        runs.push((format!("detkern {name}"), false, Box::new(move || cfg.sum(black_box(x)) as f64)));
-                        runs.push((format!("kernels Path::sum {name}"), false, Box::new(move || p.sum(black_box(x)) as f64)));
+                        runs.push((
+                            format!("detkern {name}"),
+                            false,
+                            Box::new(move || cfg.sum(black_box(x)) as f64),
+                        ));
+                        runs.push((
+                            format!("kernels Path::sum {name}"),
+                            false,
+                            Box::new(move || p.sum(black_box(x)) as f64),
+                        ));
                     } else {
-                        runs.push((format!("detkern {name}"), false, Box::new(move || cfg.dot(black_box(a), black_box(b)) as f64)));
-                        runs.push((format!("kernels Path::dot {name}"), false, Box::new(move || p.dot(black_box(a), black_box(b)) as f64)));
+                        runs.push((
+                            format!("detkern {name}"),
+                            false,
+                            Box::new(move || cfg.dot(black_box(a), black_box(b)) as f64),
+                        ));
+                        runs.push((
+                            format!("kernels Path::dot {name}"),
+                            false,
+                            Box::new(move || p.dot(black_box(a), black_box(b)) as f64),
+                        ));
                     }
                 }
                 for &(name, s) in &simds {
                     if op == "sum_f32" {
-                        runs.push((name.to_string(), true, Box::new(move || peers::sum_f32(s, black_box(x)) as f64)));
+                        runs.push((
+                            name.to_string(),
+                            true,
+                            Box::new(move || peers::par_sum_f32(s, black_box(x)) as f64),
+                        ));
                     } else {
-                        runs.push((name.to_string(), true, Box::new(move || peers::dot_f32(s, black_box(a), black_box(b)) as f64)));
+                        runs.push((
+                            name.to_string(),
+                            true,
+                            Box::new(move || {
+                                peers::par_dot_f32(s, black_box(a), black_box(b)) as f64
+                            }),
+                        ));
                     }
                 }
+                if threads > 1 {
+                    runs.push((
+                        "stream_read".to_string(),
+                        false,
+                        Box::new(move || peers::par_read_all(black_box(x)) as f64),
+                    ));
+                }
                 let best = fastest(&runs, reps, rounds);
+                let read = runs
+                    .iter()
+                    .zip(&best)
+                    .find(|((n, _, _), _)| n == "stream_read")
+                    .map(|(_, t)| *t);
                 let top = runs
                     .iter()
                     .zip(&best)
@@ -84,8 +147,9 @@ fn main() {
                     .map(|(_, t)| *t)
                     .fold(f64::INFINITY, f64::min);
                 for ((name, _, _), t) in runs.iter().zip(&best) {
+                    let vs_read = read.map_or(String::new(), |r| format!("  {:.3}x read", r / t));
                     println!(
-                        "{op:8} {label:7} {name:26} {:8.1} GB/s  {:.3}x",
+                        "{op:8} {label:7} {name:26} {:8.1} GB/s  {:.3}x{vs_read}",
                         bytes as f64 / t / 1e9,
                         top / t
                     );
