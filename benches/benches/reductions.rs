@@ -28,7 +28,9 @@ const SIZES: [(&str, usize); 3] = [
 /// Deterministic pseudo-random values in [-1, 1).
 fn values<T: Copy + Default>(n: usize, seed: u64, conv: fn(f64) -> T) -> Aligned<T> {
     Aligned::from_fn(n, |i| {
-        let mut z = (i as u64).wrapping_add(seed).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let mut z = (i as u64)
+            .wrapping_add(seed)
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15);
         z ^= z >> 31;
         z = z.wrapping_mul(0xBF58_476D_1CE4_E5B9);
         z ^= z >> 29;
@@ -43,7 +45,10 @@ struct Pools {
 impl Pools {
     fn new() -> Self {
         let all = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let one = ThreadPoolBuilder::new().num_threads(1).build().expect("1-thread pool");
+        let one = ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .expect("1-thread pool");
         let many = ThreadPoolBuilder::new()
             .num_threads(all)
             .build()
@@ -68,7 +73,10 @@ fn detkern_paths() -> Vec<(&'static str, Config)> {
 /// Non-deterministic SIMD peers: AVX-512 with 4, 8 and 16 accumulators and AVX2, where
 /// supported; tables compare detkern with the fastest of them (and of the other peers).
 fn simd_peers() -> Vec<(&'static str, Simd)> {
-    Simd::supported_simd().into_iter().map(|s| (s.name(), s)).collect()
+    Simd::supported_simd()
+        .into_iter()
+        .map(|s| (s.name(), s))
+        .collect()
 }
 
 fn configure(g: &mut BenchmarkGroup<'_, WallTime>, bytes: usize) {
@@ -113,7 +121,9 @@ fn sum_f32(c: &mut Criterion, pools: &Pools) {
                     pool.install(|| b.iter(|| black_box(x).iter().sum::<f32>()))
                 });
                 let v = ArrayView1::from(x);
-                g.bench_function("ndarray", |b| pool.install(|| b.iter(|| black_box(&v).sum())));
+                g.bench_function("ndarray", |b| {
+                    pool.install(|| b.iter(|| black_box(&v).sum()))
+                });
             }
             g.finish();
         }
@@ -146,7 +156,9 @@ fn sum_f64(c: &mut Criterion, pools: &Pools) {
                     pool.install(|| b.iter(|| black_box(x).iter().sum::<f64>()))
                 });
                 let v = ArrayView1::from(x);
-                g.bench_function("ndarray", |b| pool.install(|| b.iter(|| black_box(&v).sum())));
+                g.bench_function("ndarray", |b| {
+                    pool.install(|| b.iter(|| black_box(&v).sum()))
+                });
             }
             g.finish();
         }
@@ -171,7 +183,9 @@ fn dot_f32(c: &mut Criterion, pools: &Pools) {
             }
             for (name, simd) in simd_peers() {
                 g.bench_function(name, |b| {
-                    pool.install(|| b.iter(|| peers::par_dot_f32(simd, black_box(a), black_box(bv))))
+                    pool.install(|| {
+                        b.iter(|| peers::par_dot_f32(simd, black_box(a), black_box(bv)))
+                    })
                 });
             }
             g.bench_function("rayon", |b| {

@@ -335,7 +335,10 @@ mod x86 {
                 acc[j] = _mm256_add_pd(acc[j], acc[j + w]);
             }
         }
-        let h = _mm_add_pd(_mm256_castpd256_pd128(acc[0]), _mm256_extractf128_pd::<1>(acc[0]));
+        let h = _mm_add_pd(
+            _mm256_castpd256_pd128(acc[0]),
+            _mm256_extractf128_pd::<1>(acc[0]),
+        );
         _mm_cvtsd_f64(_mm_add_sd(h, _mm_unpackhi_pd(h, h)))
     }
 
@@ -352,7 +355,8 @@ mod x86 {
         while i + u * W <= n {
             for k in 0..u {
                 // SAFETY: i + (k+1)*W <= i + u*W <= n, so the 16 elements are in `x`.
-                acc[k % A] = _mm512_add_ps(acc[k % A], unsafe { _mm512_loadu_ps(p.add(i + k * W)) });
+                acc[k % A] =
+                    _mm512_add_ps(acc[k % A], unsafe { _mm512_loadu_ps(p.add(i + k * W)) });
             }
             i += u * W;
         }
@@ -386,7 +390,8 @@ mod x86 {
         while i + u * W <= n {
             for k in 0..u {
                 // SAFETY: i + (k+1)*W <= n.
-                acc[k % A] = _mm512_add_pd(acc[k % A], unsafe { _mm512_loadu_pd(p.add(i + k * W)) });
+                acc[k % A] =
+                    _mm512_add_pd(acc[k % A], unsafe { _mm512_loadu_pd(p.add(i + k * W)) });
             }
             i += u * W;
         }
@@ -543,7 +548,11 @@ mod x86 {
         while i + W <= n {
             // SAFETY: i + W <= n in both slices.
             unsafe {
-                acc[k] = _mm256_fmadd_ps(_mm256_loadu_ps(pa.add(i)), _mm256_loadu_ps(pb.add(i)), acc[k]);
+                acc[k] = _mm256_fmadd_ps(
+                    _mm256_loadu_ps(pa.add(i)),
+                    _mm256_loadu_ps(pb.add(i)),
+                    acc[k],
+                );
             }
             i += W;
             k += 1;
@@ -633,15 +642,23 @@ mod tests {
             let xd: Vec<f64> = x.iter().map(|&v| v as f64).collect();
             let dot_exact: f64 = x.iter().map(|&v| (v as f64) * (v as f64)).sum();
             for simd in Simd::ALL {
-                let Some(simd) = simd.supported() else { continue };
+                let Some(simd) = simd.supported() else {
+                    continue;
+                };
                 assert_eq!(sum_f32(simd, &x) as f64, exact, "{simd:?} n={n}");
                 assert_eq!(par_sum_f32(simd, &x) as f64, exact, "{simd:?} n={n}");
                 assert_eq!(sum_f64(simd, &xd), exact, "{simd:?} n={n}");
                 assert_eq!(par_sum_f64(simd, &xd), exact, "{simd:?} n={n}");
                 let d = dot_f32(simd, &x, &x) as f64;
-                assert!((d - dot_exact).abs() <= 1e-6 * dot_exact.abs() + 1e-3, "{simd:?} n={n}");
+                assert!(
+                    (d - dot_exact).abs() <= 1e-6 * dot_exact.abs() + 1e-3,
+                    "{simd:?} n={n}"
+                );
                 let d = par_dot_f32(simd, &x, &x) as f64;
-                assert!((d - dot_exact).abs() <= 1e-6 * dot_exact.abs() + 1e-3, "{simd:?} n={n}");
+                assert!(
+                    (d - dot_exact).abs() <= 1e-6 * dot_exact.abs() + 1e-3,
+                    "{simd:?} n={n}"
+                );
             }
             let or = x.iter().fold(0u32, |a, v| a | v.to_bits());
             assert_eq!(read_all(&x), or);
@@ -664,7 +681,10 @@ mod tests {
         let serial = Path::new(Isa::Scalar).unwrap();
         let (s, d, sd) = (serial.sum(&x), serial.dot(&x, &y), serial.sum(&xd));
         for threads in [1, 2, 3, 5, 8] {
-            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
             for isa in Isa::supported() {
                 let c = Config::new(isa).unwrap();
                 pool.install(|| {
