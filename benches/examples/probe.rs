@@ -81,12 +81,25 @@ fn main() {
             let xs = values(bytes / 4, 1);
             let (xa, xb) = (values(bytes / 8, 2), values(bytes / 8, 3));
             let (x, a, b) = (xs.as_slice(), xa.as_slice(), xb.as_slice());
-            for op in ["sum_f32", "dot_f32"] {
+            let xds = Aligned::from_fn(bytes / 8, |i| x[i] as f64);
+            let xd = xds.as_slice();
+            for op in ["sum_f32", "dot_f32", "sum_f64"] {
                 let mut runs: Vec<(String, bool, Run<'_>)> = Vec::new();
                 for &(name, isa) in &paths {
                     let cfg = Config::new(isa).unwrap();
                     let p = Path::new(isa).unwrap();
-                    if op == "sum_f32" {
+                    if op == "sum_f64" {
+                        runs.push((
+                            format!("detkern {name}"),
+                            false,
+                            Box::new(move || cfg.sum(black_box(xd))),
+                        ));
+                        runs.push((
+                            format!("kernels Path::sum {name}"),
+                            false,
+                            Box::new(move || p.sum(black_box(xd))),
+                        ));
+                    } else if op == "sum_f32" {
                         runs.push((
                             format!("detkern {name}"),
                             false,
@@ -111,7 +124,13 @@ fn main() {
                     }
                 }
                 for &(name, s) in &simds {
-                    if op == "sum_f32" {
+                    if op == "sum_f64" {
+                        runs.push((
+                            name.to_string(),
+                            true,
+                            Box::new(move || peers::par_sum_f64(s, black_box(xd))),
+                        ));
+                    } else if op == "sum_f32" {
                         runs.push((
                             name.to_string(),
                             true,
