@@ -328,3 +328,43 @@ fn length_mismatch_is_an_error_naming_both_lengths() {
         "{msg}"
     );
 }
+
+/// The inputs whose `f64` approximation lies on the wrong side of an `f32` rounding boundary
+/// (found by `tools/exhaustive`), with their correctly rounded results (CORE-MATH), on every
+/// path: the hard-case rule must catch negative results as well as positive ones.
+#[test]
+fn hard_cases_are_correctly_rounded_on_every_path() {
+    let cases = [
+        (Function::Ln, 0x3c41_3d3a, 0xc08e_158f),
+        (Function::Ln, 0x4117_8feb, 0x400f_e5e7),
+        (Function::Ln, 0x4c5d_65a5, 0x418f_034b),
+        (Function::Ln, 0x65d8_90d3, 0x4254_d1f9),
+        (Function::Ln, 0x6f31_a8ec, 0x4284_5a89),
+    ];
+    for cfg in configs() {
+        for &(f, x, want) in &cases {
+            let x = f32::from_bits(x);
+            // Alone and in the middle of a full register.
+            let got = cfg.try_apply(f, x).unwrap();
+            assert_eq!(got.to_bits(), want, "{}({x:e}) on {}", f.name(), cfg.isa());
+            let mut xs = [1.5f32; 19];
+            xs[9] = x;
+            let mut ys = [0.0f32; 19];
+            cfg.map_into(f, &xs, &mut ys);
+            assert_eq!(
+                ys[9].to_bits(),
+                want,
+                "{}({x:e}) on {} in a slice",
+                f.name(),
+                cfg.isa()
+            );
+        }
+        for &(f, x, want) in &cases {
+            assert_eq!(
+                reference::of(f)(f32::from_bits(x)).to_bits(),
+                want,
+                "reference"
+            );
+        }
+    }
+}

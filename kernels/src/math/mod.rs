@@ -111,10 +111,10 @@ fn neg_inf_to_neg_zero<S: MathLanes>(s: S, x: S::V, y: S::V) -> S::V {
 }
 
 /// Lanes whose `f64` value `y` might round to another `f32` if it were off by `2^-51` relative
-/// (`y (1 - 2^-51)` and `y (1 + 2^-51)` round differently). Never NaN or infinite lanes.
+/// (`y - d` and `y + d`, `d = |y| 2^-51`, round differently). Never NaN or infinite lanes.
 #[inline(always)]
 fn near_boundary<S: MathLanes>(s: S, y: S::V) -> S::M {
-    let d = s.mul(y, s.splat(1.0 / (1u64 << 51) as f64));
+    let d = s.mul(abs(s, y), s.splat(1.0 / (1u64 << 51) as f64));
     s.lt(s.round_f32(s.sub(y, d)), s.round_f32(s.add(y, d)))
 }
 

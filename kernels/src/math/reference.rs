@@ -24,7 +24,7 @@ fn clamp(x: f64, lo: f64, hi: f64) -> f64 {
 
 /// Rounds `y` to `f32`, unless `x` is a listed hard case near a rounding boundary.
 fn round_checked(x: f32, y: f64, hard: &[(u32, u32)]) -> f32 {
-    let d = y * (1.0 / (1u64 << 51) as f64);
+    let d = y.abs() * (1.0 / (1u64 << 51) as f64);
     let near = ((y - d) as f32) < ((y + d) as f32);
     match hard.iter().find(|e| e.0 == x.to_bits()) {
         Some(&(_, r)) if near => f32::from_bits(r),
