@@ -119,3 +119,9 @@ pub const RMS_NORM: Algorithm = Algorithm {
     name: "rms_norm",
     version: 1,
 };
+
+/// [`crate::train::Mlp::fingerprint`]: the weights after a training run of [`crate::train`].
+pub const TRAIN: Algorithm = Algorithm {
+    name: "train_mlp",
+    version: 1,
+};

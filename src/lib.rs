@@ -36,6 +36,7 @@ mod matmul;
 mod parallel;
 mod reduce;
 pub mod rng;
+pub mod train;
 
 pub use config::Config;
 pub use detkern_kernels::{Float, Isa};
