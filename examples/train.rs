@@ -70,7 +70,7 @@ fn run(
     let mut losses = Vec::new();
     while t.step < end {
         losses.push(t.train_step());
-        if t.step % spe == 0 || t.step == end {
+        if t.step.is_multiple_of(spe) || t.step == end {
             let loss = detkern::sum(&losses) / losses.len() as f32;
             losses.clear();
             println!(
