@@ -128,21 +128,48 @@ fn fix_hard(x: &[f32], out: &mut [f32], hard: &[(u32, u32)]) {
     }
 }
 
-/// Applies `block` (which maps `W` inputs to `W` outputs) over the slices; the tail is padded to
-/// `W` lanes and goes through the same `block`.
+/// One function's body: maps `W` inputs to `W` outputs. Called statically (never through a
+/// function pointer), so it is inlined into the target-feature function of each path.
+trait Block {
+    fn block<S: MathLanes>(s: S, x: &[f32], out: &mut [f32]);
+}
+
+macro_rules! blocks {
+    ($($t:ident => $f:path),* $(,)?) => {$(
+        struct $t;
+        impl Block for $t {
+            #[inline(always)]
+            fn block<S: MathLanes>(s: S, x: &[f32], out: &mut [f32]) {
+                $f(s, x, out)
+            }
+        }
+    )*};
+}
+
+blocks!(
+    ExpB => exp::exp_block,
+    LnB => ln::ln_block,
+    TanhB => tanh::tanh_block,
+    SigmoidB => sigmoid::sigmoid_block,
+    ErfB => erf::erf_block,
+    GeluB => gelu::gelu_block,
+    GeluTanhB => gelu_tanh::gelu_tanh_block,
+);
+
+/// Applies `B` over the slices; the tail is padded to `W` lanes and goes through the same body.
 #[inline(always)]
-fn apply<S: MathLanes>(s: S, x: &[f32], out: &mut [f32], block: impl Fn(S, &[f32], &mut [f32])) {
+fn apply<S: MathLanes, B: Block>(s: S, x: &[f32], out: &mut [f32]) {
     let mut xs = x.chunks_exact(S::W);
     let mut os = out.chunks_exact_mut(S::W);
     for (xi, oi) in (&mut xs).zip(&mut os) {
-        block(s, xi, oi);
+        B::block(s, xi, oi);
     }
     let rest = xs.remainder();
     if !rest.is_empty() {
         let mut px = [0.0f32; 8];
         let mut po = [0.0f32; 8];
         px[..rest.len()].copy_from_slice(rest);
-        block(s, &px[..S::W], &mut po[..S::W]);
+        B::block(s, &px[..S::W], &mut po[..S::W]);
         os.into_remainder().copy_from_slice(&po[..rest.len()]);
     }
 }
@@ -150,13 +177,13 @@ fn apply<S: MathLanes>(s: S, x: &[f32], out: &mut [f32], block: impl Fn(S, &[f32
 #[inline(always)]
 fn map_on<S: MathLanes>(s: S, f: Function, x: &[f32], out: &mut [f32]) {
     match f {
-        Function::Exp => apply(s, x, out, exp::exp_block),
-        Function::Ln => apply(s, x, out, ln::ln_block),
-        Function::Tanh => apply(s, x, out, tanh::tanh_block),
-        Function::Sigmoid => apply(s, x, out, sigmoid::sigmoid_block),
-        Function::Erf => apply(s, x, out, erf::erf_block),
-        Function::Gelu => apply(s, x, out, gelu::gelu_block),
-        Function::GeluTanh => apply(s, x, out, gelu_tanh::gelu_tanh_block),
+        Function::Exp => apply::<S, ExpB>(s, x, out),
+        Function::Ln => apply::<S, LnB>(s, x, out),
+        Function::Tanh => apply::<S, TanhB>(s, x, out),
+        Function::Sigmoid => apply::<S, SigmoidB>(s, x, out),
+        Function::Erf => apply::<S, ErfB>(s, x, out),
+        Function::Gelu => apply::<S, GeluB>(s, x, out),
+        Function::GeluTanh => apply::<S, GeluTanhB>(s, x, out),
     }
 }
 
