@@ -68,7 +68,7 @@ fn resumed_run_matches_straight_run() {
     let n = (spe + spe / 2 + 1)
         .min(scaled(2 * spe as usize + 3) as u64)
         .max(3);
-    assert!(n % spe != 0);
+    assert!(!n.is_multiple_of(spe));
     let cfg = Config::best();
     let straight = run(cfg, 2 * n);
     let half = run(cfg, n);

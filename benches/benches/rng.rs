@@ -22,8 +22,14 @@ const N: usize = 1 << 20;
 fn pools() -> Vec<(&'static str, ThreadPool)> {
     let all = std::thread::available_parallelism().map_or(1, |n| n.get());
     vec![
-        ("1t", ThreadPoolBuilder::new().num_threads(1).build().unwrap()),
-        ("all", ThreadPoolBuilder::new().num_threads(all).build().unwrap()),
+        (
+            "1t",
+            ThreadPoolBuilder::new().num_threads(1).build().unwrap(),
+        ),
+        (
+            "all",
+            ThreadPoolBuilder::new().num_threads(all).build().unwrap(),
+        ),
     ]
 }
 
@@ -35,18 +41,28 @@ fn bench(c: &mut Criterion) {
         g.throughput(Throughput::Bytes((N * 4) as u64));
         let mut words = vec![0u32; N];
         let mut bytes = vec![0u8; N * 4];
-        g.bench_function("detkern_philox", |b| b.iter(|| pool.install(|| philox.words(0, black_box(&mut words)))));
-        g.bench_function("detkern_chacha8", |b| b.iter(|| pool.install(|| chacha.words(0, black_box(&mut words)))));
+        g.bench_function("detkern_philox", |b| {
+            b.iter(|| pool.install(|| philox.words(0, black_box(&mut words))))
+        });
+        g.bench_function("detkern_chacha8", |b| {
+            b.iter(|| pool.install(|| chacha.words(0, black_box(&mut words))))
+        });
         let mut cc = rand_chacha::ChaCha8Rng::from_seed([7; 32]);
-        g.bench_function("rand_chacha8_fill_bytes", |b| b.iter(|| cc.fill_bytes(black_box(&mut bytes))));
+        g.bench_function("rand_chacha8_fill_bytes", |b| {
+            b.iter(|| cc.fill_bytes(black_box(&mut bytes)))
+        });
         let mut std_rng = StdRng::seed_from_u64(42);
-        g.bench_function("stdrng_fill_bytes", |b| b.iter(|| std_rng.fill_bytes(black_box(&mut bytes))));
+        g.bench_function("stdrng_fill_bytes", |b| {
+            b.iter(|| std_rng.fill_bytes(black_box(&mut bytes)))
+        });
         g.finish();
 
         let mut g = c.benchmark_group(format!("uniform_f32-{threads}"));
         g.throughput(Throughput::Elements(N as u64));
         let mut out = vec![0f32; N];
-        g.bench_function("detkern_philox", |b| b.iter(|| pool.install(|| philox.fill_uniform(black_box(&mut out)))));
+        g.bench_function("detkern_philox", |b| {
+            b.iter(|| pool.install(|| philox.fill_uniform(black_box(&mut out))))
+        });
         g.bench_function("stdrng_random_f32", |b| {
             b.iter(|| out.iter_mut().for_each(|o| *o = std_rng.random::<f32>()))
         });
@@ -54,9 +70,14 @@ fn bench(c: &mut Criterion) {
 
         let mut g = c.benchmark_group(format!("normal_f32-{threads}"));
         g.throughput(Throughput::Elements(N as u64));
-        g.bench_function("detkern_philox", |b| b.iter(|| pool.install(|| philox.fill_normal(black_box(&mut out)))));
+        g.bench_function("detkern_philox", |b| {
+            b.iter(|| pool.install(|| philox.fill_normal(black_box(&mut out))))
+        });
         g.bench_function("rand_distr_standard_normal_stdrng", |b| {
-            b.iter(|| out.iter_mut().for_each(|o| *o = StandardNormal.sample(&mut std_rng)))
+            b.iter(|| {
+                out.iter_mut()
+                    .for_each(|o| *o = StandardNormal.sample(&mut std_rng))
+            })
         });
         g.finish();
     }
