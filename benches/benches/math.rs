@@ -197,10 +197,10 @@ fn bench_exp(c: &mut Criterion) {
     let mut g = c.benchmark_group("exp-256KiB-1t");
     g.throughput(Throughput::Elements(n as u64));
     let mut cfgs = vec![("detkern", Config::best())];
-    if Config::best().isa() != Isa::Avx2 {
-        if let Ok(a) = Config::new(Isa::Avx2) {
-            cfgs.push(("detkern_avx2", a));
-        }
+    if Config::best().isa() != Isa::Avx2
+        && let Ok(a) = Config::new(Isa::Avx2)
+    {
+        cfgs.push(("detkern_avx2", a));
     }
     for (name, cfg) in cfgs {
         g.bench_function(name, |b| {

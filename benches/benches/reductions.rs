@@ -62,10 +62,10 @@ impl Pools {
 /// detkern configurations to measure: the best path and, if different, AVX2.
 fn detkern_paths() -> Vec<(&'static str, Config)> {
     let mut v = vec![("detkern", Config::best())];
-    if Config::best().isa() != Isa::Avx2 {
-        if let Ok(c) = Config::new(Isa::Avx2) {
-            v.push(("detkern_avx2", c));
-        }
+    if Config::best().isa() != Isa::Avx2
+        && let Ok(c) = Config::new(Isa::Avx2)
+    {
+        v.push(("detkern_avx2", c));
     }
     v
 }

@@ -27,9 +27,9 @@ pub mod matmul;
 pub mod matmul_reference;
 pub mod order;
 pub mod reduce;
-pub mod rng;
 #[cfg(feature = "std")]
 pub mod reference;
+pub mod rng;
 pub mod softfma;
 
 pub use isa::Isa;
