@@ -128,7 +128,7 @@ fn optimisers_follow_their_formulas() {
             -2.0 + 0.1 + 0.1 * 1.9
         ]
     );
-    let mut q = vec![1.0f32];
+    let mut q = [1.0f32];
     let mut adam = Adam::new(&[1], 0.01, 0.9, 0.999, 1e-8);
     adam.step(&mut [&mut q[..]], &[&[3.0f32][..]]);
     // The first bias-corrected step moves by lr·sign(g).
