@@ -2,7 +2,7 @@
 //!
 //! Philox is pure integer arithmetic, so every path computes the same bits by construction; the
 //! paths differ only in how many blocks they compute at once. [`philox4x32_10`] is the scalar
-//! reference (Random123's specification); [`Path::philox_words`] fills word ranges of a stream on
+//! reference (Random123's specification); [`Path::philox_words`](crate::Path::philox_words) fills word ranges of a stream on
 //! any path and is tested against it.
 
 mod philox;
