@@ -68,7 +68,7 @@ const GOLDEN_FUNCTIONS: [(&str, &str); 7] = [
     ),
     (
         "gelu",
-        "3b450dbbc8bb02039374417ea6d12aa0d9ae90fec759dd78351930852d44a5c8",
+        "9406e231944e7c27c7529f89645810bf8a60c733427596b438905e1c8b426c6e",
     ),
     (
         "gelu_tanh",

@@ -240,6 +240,8 @@ fn known_values(f: Function) -> Vec<(f32, f32)> {
             (NAN, NAN),
             (100.0, 100.0),
             (-100.0, -0.0),
+            (-15.0, -0.0),
+            (f32::MIN, -0.0),
             (1.0, 0.8413447),
         ],
         Function::GeluTanh => vec![

@@ -3,7 +3,7 @@
 //! Canonical algorithm (all in `f64`): for `|u| < 1`, `erf(u) = u P(u^2)` (degree-9 polynomial,
 //! Chebyshev fit); for `|u| >= 1`, `erf(u) = ±(1 - erfc(|u|))` with
 //! `erfc(v) = exp_core(-v^2) * s * Q(w)`, `s = 1/v`, `w = s * A + B` (degree-16 polynomial,
-//! Chebyshev fit of `v erfc(v) e^(v^2)` over `v` in `[1, 10.5]`; `v` is clamped to 10.5).
+//! Chebyshev fit of `v erfc(v) e^(v^2)` over `v` in `[1, 10.5]`; `erfc(v) = 0` above 10.5).
 //! The result is rounded once to `f32`. `erf(±0) = ±0`, `erf(±∞) = ±1`, NaN gives NaN.
 
 use super::exp::exp_core;
@@ -17,15 +17,16 @@ pub(crate) fn erf_small<S: MathLanes>(s: S, u: S::V) -> S::V {
     s.mul(u, horner(s, s.mul(u, u), &ERF_SMALL))
 }
 
-/// `erfc(v)` for `v >= 1`; `v` above 10.5 is taken as 10.5 (NaN propagates).
+/// `erfc(v)` for `v >= 1`; `+0` for `v > 10.5` (where `erfc(v) < 2^-160`; NaN propagates).
 #[inline(always)]
-pub(crate) fn erfc_big<S: MathLanes>(s: S, v: S::V) -> S::V {
-    let v = clamp(s, v, 1.0, 10.5);
+pub(crate) fn erfc_big<S: MathLanes>(s: S, v_in: S::V) -> S::V {
+    let v = clamp(s, v_in, 1.0, 10.5);
     let inv = s.div(s.splat(1.0), v);
     let w = s.fma(inv, s.splat(ERFC_W_SCALE), s.splat(ERFC_W_SHIFT));
     let q = horner(s, w, &ERFC_BIG);
     let e = exp_core(s, s.mul(s.mul(v, v), s.splat(-1.0)));
-    s.mul(s.mul(e, inv), q)
+    let r = s.mul(s.mul(e, inv), q);
+    s.select(s.lt(s.splat(10.5), v_in), s.splat(0.0), r)
 }
 
 /// `erf` of `W` inputs into `W` outputs.

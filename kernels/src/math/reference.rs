@@ -129,6 +129,9 @@ fn erf_small(u: f64) -> f64 {
 }
 
 fn erfc_big(v: f64) -> f64 {
+    if v > 10.5 {
+        return 0.0;
+    }
     let v = clamp(v, 1.0, 10.5);
     let inv = 1.0 / v;
     let q = poly(fma(inv, ERFC_W_SCALE, ERFC_W_SHIFT), &ERFC_BIG);

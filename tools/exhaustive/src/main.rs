@@ -40,8 +40,9 @@ fn oracle(f: Function, x: f32) -> Result<f32, f64> {
         Function::GeluTanh => Err(if x == f32::NEG_INFINITY {
             -0.0
         } else {
+            // (1 + tanh v) / 2 = 1 / (1 + e^(-2v)): no cancellation in the left tail.
             let c = (2.0 / std::f64::consts::PI).sqrt();
-            0.5 * xd * (1.0 + cm::tanh(c * (xd + 0.044715 * xd * xd * xd)))
+            xd / (1.0 + cm::exp(-2.0 * c * (xd + 0.044715 * xd * xd * xd)))
         }),
     }
 }
