@@ -10,6 +10,8 @@
 
 use rayon::prelude::*;
 
+pub mod report;
+
 /// One non-deterministic peer: an instruction set and a number of independent accumulators.
 ///
 /// Which count is fastest depends on where the data sits: on the machine of docs/PERFORMANCE.md
