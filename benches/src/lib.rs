@@ -10,6 +10,8 @@
 
 use rayon::prelude::*;
 
+pub mod plain_mlp;
+
 pub mod report;
 
 /// One non-deterministic peer: an instruction set and a number of independent accumulators.
