@@ -35,6 +35,6 @@ pub use chacha::{ChaCha, ChaChaRounds};
 pub use detkern_kernels::rng::philox4x32_10;
 pub use philox::Philox;
 pub use rand_core_impl::PhiloxRng;
-pub use samplers::CounterRng;
+pub use samplers::{CounterRng, NormalFloat, UnitUniform};
 pub use sincospi::sincospi;
 pub use stream::Stream;

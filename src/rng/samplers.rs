@@ -3,7 +3,7 @@
 use crate::config::process_default;
 use crate::{Config, Error};
 use detkern_kernels::fpenv;
-use detkern_kernels::math::Function;
+use detkern_kernels::Path;
 use rayon::prelude::*;
 use std::ops::Range;
 
@@ -50,37 +50,35 @@ pub trait CounterRng: Sync {
             .unwrap_or_else(|e| panic!("detkern::rng::fill_uniform: {e}"))
     }
 
-    /// Standard normal `f32` values by the Box–Muller transform. Elements `2p` and `2p+1` form
-    /// pair `p`, which reads words `2p` and `2p+1`: `u = ((word[2p] >> 8) + 1) · 2^-24` in
-    /// `(0, 1]` and `t = (word[2p+1] >> 8) · 2^-23` in `[0, 2)` (both exact),
-    /// `r = sqrt(-2 · ln(u))` with detkern's correctly rounded `ln` and IEEE `sqrt`,
-    /// `(s, c) = sincospi(t)` ([`crate::rng::sincospi`]), element `2p = r · c`,
-    /// element `2p+1 = r · s` (each product rounded once to `f32`).
-    fn try_fill_normal(&self, out: &mut [f32]) -> Result<(), Error> {
+    /// Standard normal values by the Box–Muller transform, `f32` or `f64`. Elements `2p` and
+    /// `2p+1` form pair `p`, computed from its own words only (an odd-length fill computes its
+    /// last pair and keeps the first element); element `2p` is `r · cospi(t)`, element `2p+1`
+    /// is `r · sinpi(t)` with `r = sqrt(-2 ln(u))`:
+    ///
+    /// - `f32`: pair `p` reads words `2p` and `2p+1`: `u = ((word[2p] >> 8) + 1) · 2^-24` in
+    ///   `(0, 1]` and `t = (word[2p+1] >> 8) · 2^-23` in `[0, 2)` (both exact); detkern's
+    ///   correctly rounded `ln`, IEEE `sqrt`, [`crate::rng::sincospi`], each step and each
+    ///   product rounded once to `f32`.
+    /// - `f64`: pair `p` reads words `4p .. 4p+4`: `u = ((a >> 11) + 1) · 2^-53` in `(0, 1]`
+    ///   with `a = word[4p] | word[4p+1] << 32`, `t = (b >> 11) · 2^-52` in `[0, 2)` with
+    ///   `b = word[4p+2] | word[4p+3] << 32`; detkern's `f64` `ln` and `sincospi` (below 1 ulp
+    ///   each; `docs/DETERMINISM.md`), IEEE `sqrt` and products, in `f64`.
+    ///
+    /// The exact operations are listed in `docs/DETERMINISM.md` ("Random numbers"); the bits
+    /// depend only on (key, stream, element index), not on the path or thread count.
+    fn try_fill_normal<T: NormalFloat>(&self, out: &mut [T]) -> Result<(), Error> {
         let path = self.try_config()?.path;
-        fill(self, out, 1, |first, w, o| {
-            let pairs = o.len().div_ceil(2);
-            let mut words = w.to_vec();
-            if words.len() < 2 * pairs {
-                // An odd-length tail reads its pair's second word too.
-                let mut extra = [0u32];
-                self.try_words((first + o.len()) as u64, &mut extra)?;
-                words.push(extra[0]);
-            }
-            let u: Vec<f32> = (0..pairs)
-                .map(|p| ((words[2 * p] >> 8) + 1) as f32 * (1.0 / 16_777_216.0))
-                .collect();
-            let t: Vec<f32> = (0..pairs)
-                .map(|p| (words[2 * p + 1] >> 8) as f32 * (1.0 / 8_388_608.0))
-                .collect();
-            let mut ln_u = vec![0f32; pairs];
-            path.map_f32(Function::Ln, &u, &mut ln_u);
-            let (mut sin, mut cos) = (vec![0f32; pairs], vec![0f32; pairs]);
-            super::sincospi::sincospi_batch(path, &t, &mut sin, &mut cos);
-            for (k, o) in o.iter_mut().enumerate() {
-                let p = k / 2;
-                let r = (-2.0 * ln_u[p]).sqrt();
-                *o = if k % 2 == 0 { r * cos[p] } else { r * sin[p] };
+        let per_pair = 2 * T::WORDS;
+        chunks(out, |c, o| {
+            // Blocks of BLOCK elements (an even number: pairs never straddle blocks), their
+            // words on the stack.
+            const BLOCK: usize = 512;
+            let mut words = [0u32; 2 * BLOCK];
+            for (b, o) in o.chunks_mut(BLOCK).enumerate() {
+                let first_pair = (c * CHUNK + b * BLOCK) / 2;
+                let w = &mut words[..o.len().div_ceil(2) * per_pair];
+                self.try_words((first_pair * per_pair) as u64, w)?;
+                T::normal_pairs(path, w, o);
             }
             Ok(())
         })
@@ -88,7 +86,7 @@ pub trait CounterRng: Sync {
 
     /// [`CounterRng::try_fill_normal`], panicking on error.
     #[track_caller]
-    fn fill_normal(&self, out: &mut [f32]) {
+    fn fill_normal<T: NormalFloat>(&self, out: &mut [T]) {
         self.try_fill_normal(out)
             .unwrap_or_else(|e| panic!("detkern::rng::fill_normal: {e}"))
     }
@@ -189,6 +187,22 @@ fn bounded<G: CounterRng + ?Sized>(g: &G, i: usize, mut u: u64, n: u64) -> Resul
     }
 }
 
+/// Runs `job(c, chunk)` on the chunks of `CHUNK` elements of `out`, in parallel when there are
+/// several, each after checking the floating-point environment.
+fn chunks<T: Send>(
+    out: &mut [T],
+    job: impl Fn(usize, &mut [T]) -> Result<(), Error> + Sync,
+) -> Result<(), Error> {
+    let job = |(c, o): (usize, &mut [T])| {
+        fpenv::check()?;
+        job(c, o)
+    };
+    if out.len() <= CHUNK {
+        return job((0, out));
+    }
+    out.par_chunks_mut(CHUNK).enumerate().try_for_each(job)
+}
+
 /// Fills `out` in fixed chunks, in parallel: chunk `c` reads words
 /// `c * CHUNK * per .. (c * CHUNK + len) * per` and converts them with
 /// `convert(first_element, words, out_chunk)`.
@@ -198,17 +212,12 @@ fn fill<G: CounterRng + ?Sized, T: Send>(
     per: usize,
     convert: impl Fn(usize, &[u32], &mut [T]) -> Result<(), Error> + Sync,
 ) -> Result<(), Error> {
-    let job = |(c, o): (usize, &mut [T])| -> Result<(), Error> {
-        fpenv::check()?;
+    chunks(out, |c, o| {
         let first = c * CHUNK;
         let mut words = vec![0u32; o.len() * per];
         g.try_words((first * per) as u64, &mut words)?;
         convert(first, &words, o)
-    };
-    if out.len() <= CHUNK {
-        return job((0, out));
-    }
-    out.par_chunks_mut(CHUNK).enumerate().try_for_each(job)
+    })
 }
 
 /// Floating-point types with a uniform `[0, 1)` conversion from words.
@@ -217,6 +226,32 @@ pub trait UnitUniform: Copy + Send + Sync + sealed::Sealed {
     const WORDS: usize;
     /// The element made from `w[0..WORDS]`.
     fn from_words(w: &[u32]) -> Self;
+}
+
+/// Floating-point types with a standard normal sampler ([`CounterRng::fill_normal`]): `f32` and
+/// `f64`.
+pub trait NormalFloat: Copy + Send + Sync + sealed::Sealed {
+    /// Words per element (a pair reads twice as many).
+    const WORDS: usize;
+    /// The pairs of `out` from their words (`2 * WORDS` per pair) on `path`.
+    #[doc(hidden)]
+    fn normal_pairs(path: Path, words: &[u32], out: &mut [Self]);
+}
+
+impl NormalFloat for f32 {
+    const WORDS: usize = 1;
+    #[inline]
+    fn normal_pairs(path: Path, words: &[u32], out: &mut [f32]) {
+        path.normal_f32(words, out)
+    }
+}
+
+impl NormalFloat for f64 {
+    const WORDS: usize = 2;
+    #[inline]
+    fn normal_pairs(path: Path, words: &[u32], out: &mut [f64]) {
+        path.normal_f64(words, out)
+    }
 }
 
 mod sealed {

@@ -49,34 +49,3 @@ pub fn sincospi(x: f32) -> (f32, f32) {
     Path::scalar().sincospi_reduced(&[r], &mut s, &mut c);
     finish(x, q, s[0], c[0])
 }
-
-/// [`sincospi`] of every element of `x` on `path`, into `sin` and `cos`. All three slices have
-/// the same length.
-pub(crate) fn sincospi_batch(path: Path, x: &[f32], sin: &mut [f32], cos: &mut [f32]) {
-    const BATCH: usize = 256;
-    let mut r = [0.0f64; BATCH];
-    let mut q = [0u32; BATCH];
-    let (mut rs, mut rc) = ([0.0f64; BATCH], [0.0f64; BATCH]);
-    for ((x, s), c) in x
-        .chunks(BATCH)
-        .zip(sin.chunks_mut(BATCH))
-        .zip(cos.chunks_mut(BATCH))
-    {
-        let n = x.len();
-        for i in 0..n {
-            (q[i], r[i]) = if x[i].is_finite() {
-                reduce(x[i])
-            } else {
-                (0, 0.0)
-            };
-        }
-        path.sincospi_reduced(&r[..n], &mut rs[..n], &mut rc[..n]);
-        for i in 0..n {
-            (s[i], c[i]) = if x[i].is_finite() {
-                finish(x[i], q[i], rs[i], rc[i])
-            } else {
-                (f32::NAN, f32::NAN)
-            };
-        }
-    }
-}

@@ -16,12 +16,12 @@ mod erf;
 mod exp;
 mod gelu;
 mod gelu_tanh;
-mod lanes;
-mod ln;
+pub(crate) mod lanes;
+pub(crate) mod ln;
 #[cfg(feature = "std")]
 pub mod reference;
 mod sigmoid;
-mod tables;
+pub(crate) mod tables;
 mod tanh;
 
 use crate::path::{Path, Token};

@@ -4,12 +4,12 @@
 //! `sin = x * S(z)` and `cos = C(z)`, where `S` and `C` are the Taylor polynomials of
 //! `sin(pi x)/x` (degree 7 in `z`) and `cos(pi x)` (degree 8 in `z`) with coefficients rounded
 //! to nearest `f64`, evaluated by Horner's rule with one fused multiply-add per step, highest
-//! coefficient first. Truncation error is below 5e-17 relative on `|x| <= 1/4`. Products are
-//! written `fma(a, b, -0.0)`, which is exactly the rounded product.
+//! coefficient first. Truncation error is below 5e-17 relative on `|x| <= 1/4`. The products
+//! `x*x` and `x * S(z)` are rounded once.
 
-use crate::float::sealed::Sealed;
-use crate::lanes::Lanes;
-use crate::path::{Kernel, Path};
+use super::lanes::{RngKernel, RngLanes, dispatch};
+use crate::math::lanes::MathLanes;
+use crate::path::Path;
 
 /// Coefficients of `sin(pi x) / x` in powers of `x^2`: `(-1)^k pi^(2k+1) / (2k+1)!`.
 const SIN: [u64; 8] = [
@@ -37,12 +37,54 @@ const COS: [u64; 9] = [
 ];
 
 #[inline(always)]
-fn horner<S: Lanes<f64>>(s: S, coeffs: &[u64], z: S::V) -> S::V {
+fn horner<S: MathLanes>(s: S, coeffs: &[u64], z: S::V) -> S::V {
     let mut acc = s.splat(f64::from_bits(coeffs[coeffs.len() - 1]));
     for &c in coeffs.iter().rev().skip(1) {
         acc = s.fma(acc, z, s.splat(f64::from_bits(c)));
     }
     acc
+}
+
+/// `(sin(pi x), cos(pi x))` of each lane, `|x| <= 1/4`: the canonical evaluation of the module
+/// documentation. The one body of [`Path::sincospi_reduced`] and of the normal samplers.
+#[inline(always)]
+pub(crate) fn sincospi_core<S: MathLanes>(s: S, x: S::V) -> (S::V, S::V) {
+    let z = s.mul(x, x);
+    (s.mul(x, horner(s, &SIN, z)), horner(s, &COS, z))
+}
+
+/// `1.5 * 2^52`: adding it to an `f64` below `2^51` in magnitude rounds to an integer (ties to
+/// even), which is then the low bits of the sum's pattern.
+const ROUND_MAGIC: f64 = 6_755_399_441_055_744.0;
+
+/// `(sin(pi t), cos(pi t))` of each lane, `0 <= t < 2^50`, `t` a multiple of `2^-52` (so every
+/// step below is exact but the polynomials): `q = round_ties_even(2t)` (by adding and
+/// subtracting `1.5 * 2^52`), `r = t - q/2`, [`sincospi_core`] of `r`, rotation by `q mod 4`
+/// quarter turns; an exact zero is `+0`.
+#[inline(always)]
+pub(crate) fn sincospi_nonneg<S: MathLanes>(s: S, t: S::V) -> (S::V, S::V) {
+    let magic = s.splat(ROUND_MAGIC);
+    let qm = s.add(s.add(t, t), magic);
+    let q = s.sub(qm, magic);
+    let (sr, cr) = sincospi_core(s, s.sub(t, s.mul(q, s.splat(0.5))));
+    // Bit 0 and bit 1 of q, as the flags "1.0 | bit == 1.0" (bit clear).
+    let (qb, one) = (s.to_bits(qm), s.splat(1.0));
+    let clear = |bit: u64| {
+        s.eq(
+            s.bits_to_f64(s.or_i(s.and_i(qb, s.splat_i(bit)), s.to_bits(one))),
+            one,
+        )
+    };
+    let neg0 = s.splat(-0.0);
+    let neg = |v: S::V| s.sub(neg0, v);
+    let (even, upper) = (clear(1), clear(2));
+    let (sn, cs) = (s.select(even, sr, cr), s.select(even, cr, neg(sr)));
+    let (sn, cs) = (s.select(upper, sn, neg(sn)), s.select(upper, cs, neg(cs)));
+    let zero = s.splat(0.0);
+    (
+        s.select(s.eq(sn, zero), zero, sn),
+        s.select(s.eq(cs, zero), zero, cs),
+    )
 }
 
 struct SinCosPi<'a> {
@@ -51,32 +93,27 @@ struct SinCosPi<'a> {
     cos: &'a mut [f64],
 }
 
-impl Kernel<f64> for SinCosPi<'_> {
+impl RngKernel for SinCosPi<'_> {
     type Out = ();
     #[inline(always)]
-    fn run<S: Lanes<f64>>(self, s: S) {
-        let neg0 = s.splat(-0.0);
-        let eval = |x: S::V| {
-            let z = s.fma(x, x, neg0);
-            (s.fma(x, horner(s, &SIN, z), neg0), horner(s, &COS, z))
-        };
-        let body = self.x.len() / S::W * S::W;
-        for i in (0..body).step_by(S::W) {
-            let (sin, cos) = eval(s.load(&self.x[i..]));
-            s.store(sin, &mut self.sin[i..]);
-            s.store(cos, &mut self.cos[i..]);
-        }
-        // The tail runs the same body on a zero-padded register.
-        let n = self.x.len() - body;
-        if n > 0 {
-            let mut pad = [0.0f64; 16];
-            pad[..n].copy_from_slice(&self.x[body..]);
-            let (sin, cos) = eval(s.load(&pad));
-            let (mut ps, mut pc) = ([0.0f64; 16], [0.0f64; 16]);
-            s.store(sin, &mut ps);
-            s.store(cos, &mut pc);
-            self.sin[body..].copy_from_slice(&ps[..n]);
-            self.cos[body..].copy_from_slice(&pc[..n]);
+    fn run<S: RngLanes>(self, s: S) {
+        let w = <S as MathLanes>::W;
+        let mut pad = [0.0f64; 8];
+        let (mut ps, mut pc) = ([0.0f64; 8], [0.0f64; 8]);
+        for ((x, sin), cos) in self
+            .x
+            .chunks(w)
+            .zip(self.sin.chunks_mut(w))
+            .zip(self.cos.chunks_mut(w))
+        {
+            // A short tail runs the same body on a zero-padded register.
+            let n = x.len();
+            pad[..n].copy_from_slice(x);
+            let (vs, vc) = sincospi_core(s, s.load_f64(&pad));
+            s.store_f64(vs, &mut ps);
+            s.store_f64(vc, &mut pc);
+            sin.copy_from_slice(&ps[..n]);
+            cos.copy_from_slice(&pc[..n]);
         }
     }
 }
@@ -92,7 +129,7 @@ impl Path {
             x.len() == sin.len() && x.len() == cos.len(),
             "sincospi_reduced: lengths differ"
         );
-        <f64 as Sealed>::dispatch(self, SinCosPi { x, sin, cos })
+        dispatch(self, SinCosPi { x, sin, cos })
     }
 }
 

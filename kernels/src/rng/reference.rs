@@ -1,0 +1,76 @@
+//! The normal samplers as plain scalar code: the executable form of their definitions
+//! ([`Path::normal_f32`](crate::Path::normal_f32), [`Path::normal_f64`](crate::Path::normal_f64)).
+//! Shares only constants with the fast paths (none of their code); every path is tested to
+//! return exactly these bits. Uses std's correctly rounded `mul_add`, `sqrt` and
+//! `round_ties_even`, and no other library function.
+
+use super::sincospi::sincospi_reduced_reference;
+use crate::math::tables::{LN_INVC, LN_LN2_HI, LN_LN2_LO, LN_LOGC_HI, LN_LOGC_LO, LN_OFF, LN_POLY};
+
+/// `(sin(pi t), cos(pi t))` for `0 <= t < 2^50` before the final rounding: quadrant
+/// `q = round_ties_even(2t)`, exact remainder `t - q/2`, rotation; exact zeros are `+0`.
+fn sincospi_nonneg(t: f64) -> (f64, f64) {
+    let q = (2.0 * t).round_ties_even();
+    let (s, c) = sincospi_reduced_reference(t - 0.5 * q);
+    let (s, c) = match q as u64 % 4 {
+        0 => (s, c),
+        1 => (c, -s),
+        2 => (-s, -c),
+        _ => (-c, s),
+    };
+    (
+        if s == 0.0 { 0.0 } else { s },
+        if c == 0.0 { 0.0 } else { c },
+    )
+}
+
+/// Elements `2p` and `2p + 1` of the `f32` normal sampler from words `w0 = word[2p]` and
+/// `w1 = word[2p + 1]`.
+pub fn normal_f32_reference(w0: u32, w1: u32) -> [f32; 2] {
+    let u = ((w0 >> 8) + 1) as f32 * (1.0 / 16_777_216.0);
+    let t = (w1 >> 8) as f32 * (1.0 / 8_388_608.0);
+    let r = (-2.0 * crate::math::reference::ln(u)).sqrt();
+    let (s, c) = sincospi_nonneg(t as f64);
+    [r * c as f32, r * s as f32]
+}
+
+/// `ln(x)` of the `f64` normal sampler, for positive normal `x`.
+pub fn ln_f64_reference(x: f64) -> f64 {
+    // x = 2^k z with z in [OFF, 2 OFF).
+    let (mut k, mut z) = (0i64, x);
+    while z >= 2.0 * LN_OFF {
+        z *= 0.5;
+        k += 1;
+    }
+    while z < LN_OFF {
+        z *= 2.0;
+        k -= 1;
+    }
+    let i = (((z.to_bits() - LN_OFF.to_bits()) >> 45) & 127) as usize;
+    let p = z * LN_INVC[i];
+    let p_lo = z.mul_add(LN_INVC[i], -p);
+    let r = p - 1.0;
+    let kd = k as f64;
+    let a = kd * LN_LN2_HI;
+    let t = a + LN_LOGC_HI[i];
+    let t_err = (a - t) + LN_LOGC_HI[i];
+    let hi = t + r;
+    let lo = (t - hi) + r;
+    let q = LN_POLY[..5]
+        .iter()
+        .rev()
+        .fold(LN_POLY[5], |acc, &c| acc.mul_add(r, c));
+    let l = ((kd.mul_add(LN_LN2_LO, LN_LOGC_LO[i]) + t_err) + lo) + (-p_lo).mul_add(r, p_lo);
+    hi + (r * r).mul_add(q, l)
+}
+
+/// Elements `2p` and `2p + 1` of the `f64` normal sampler from words `w = word[4p .. 4p + 4]`.
+pub fn normal_f64_reference(w: [u32; 4]) -> [f64; 2] {
+    let a = w[0] as u64 | (w[1] as u64) << 32;
+    let b = w[2] as u64 | (w[3] as u64) << 32;
+    let u = ((a >> 11) + 1) as f64 * (1.0 / (1u64 << 53) as f64);
+    let t = (b >> 11) as f64 * (1.0 / (1u64 << 52) as f64);
+    let r = (-2.0 * ln_f64_reference(u)).sqrt();
+    let (s, c) = sincospi_nonneg(t);
+    [r * c, r * s]
+}
