@@ -4,12 +4,14 @@
 //! - `exp-256KiB-1t`: `exp` over 65 536 `f32` on one thread: detkern (best path, and AVX2),
 //!   a loop of `f32::exp` (the platform libm), and a fast approximate SIMD `exp` written here
 //!   for comparison (degree-5 minimax-like polynomial, at most 3 ulp, unrolled twice, AVX-512F and AVX2+FMA).
-//! - `softmax-4096x4096-{1t,all}`, `layer_norm-4096x4096-{1t,all}`: detkern against a
-//!   straightforward vectorised non-deterministic version (rows in parallel, many-accumulator
-//!   SIMD sums from `detkern_bench`, the fast approximate `exp` for softmax).
+//! - `softmax-4096x4096-{1t,all}`, `layer_norm-4096x4096-{1t,all}`: detkern writing into a
+//!   preallocated output (`try_softmax_into`, `try_layer_norm_into`; `detkern_alloc`: the
+//!   allocating `try_softmax`, `try_layer_norm`) against a straightforward vectorised
+//!   non-deterministic version writing into the same preallocated output (rows in parallel,
+//!   many-accumulator SIMD sums from `detkern_bench`, the fast approximate `exp` for softmax).
 //!
 //! Run (see docs/PERFORMANCE.md):
-//! `cargo bench -p detkern-bench --bench math -- --warm-up-time 1 --measurement-time 3`
+//! `cargo bench -p detkern-bench --bench math -- --warm-up-time 1 --measurement-time 2`
 
 #![deny(unsafe_op_in_unsafe_fn)]
 
@@ -276,6 +278,23 @@ fn bench_rows(c: &mut Criterion) {
             g.sample_size(10);
             let cfg = Config::best();
             g.bench_function("detkern", |b| {
+                b.iter(|| {
+                    pool.install(|| match op {
+                        "softmax" => cfg.try_softmax_into(x.view(), out.view_mut()).unwrap(),
+                        _ => cfg
+                            .try_layer_norm_into(
+                                x.view(),
+                                gamma.view(),
+                                beta.view(),
+                                1e-5,
+                                out.view_mut(),
+                            )
+                            .unwrap(),
+                    });
+                    black_box(&out);
+                })
+            });
+            g.bench_function("detkern_alloc", |b| {
                 b.iter(|| {
                     pool.install(|| match op {
                         "softmax" => black_box(cfg.try_softmax(x.view()).unwrap()),

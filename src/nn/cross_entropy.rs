@@ -53,11 +53,12 @@ impl Config {
         let path = self.path;
         let losses: Vec<f32> = (0..logits.nrows())
             .into_par_iter()
-            .map(|b| {
+            .map_init(Vec::new, |e, b| {
                 fpenv::check()?;
                 let x = row(&logits, b);
-                let mut e = vec![0.0f32; x.len()];
-                Ok(match shifted_exp(path, &x, &mut e) {
+                // Scratch for the row's exponentials, reused by the task's later rows.
+                e.resize(x.len(), 0.0);
+                Ok(match shifted_exp(path, &x, e) {
                     Some((m, s)) => path.apply_f32(Function::Ln, s) - (x[labels[b]] - m),
                     None if path.max(&x).is_some_and(f32::is_nan) => f32::NAN,
                     None => path.apply_f32(Function::Ln, x.len() as f32),

@@ -2,11 +2,12 @@
 
 use super::softmax::free_fns;
 use super::{
-    check_cols, check_param, check_same, column_sums, default_config, map_rows, row, vector,
+    check_cols, check_out, check_param, check_same, column_sums, default_config, map_rows,
+    map_rows_into, row, vector,
 };
 use crate::{Config, Error};
 use detkern_kernels::Path;
-use ndarray::{Array1, Array2, ArrayView1, ArrayView2};
+use ndarray::{Array1, Array2, ArrayView1, ArrayView2, ArrayViewMut2};
 
 /// The normalised row `xhat[i] = (x[i] - mean) * rstd` and `rstd`.
 fn normalise(path: Path, x: &[f32], eps: f32, xhat: &mut [f32]) -> f32 {
@@ -19,6 +20,21 @@ fn normalise(path: Path, x: &[f32], eps: f32, xhat: &mut [f32]) -> f32 {
     let rstd = 1.0 / (var + eps).sqrt();
     xhat.iter_mut().for_each(|d| *d *= rstd);
     rstd
+}
+
+/// One row of [`Config::try_layer_norm`] into `y`: `d = x - mean` is stored first (for the
+/// canonical `dot(d, d)`), then each element becomes `((d * rstd) * gamma) + beta` in one pass.
+fn layer_norm_row(path: Path, x: &[f32], gamma: &[f32], beta: &[f32], eps: f32, y: &mut [f32]) {
+    let n = x.len() as f32;
+    let mean = path.sum(x) / n;
+    for (d, &v) in y.iter_mut().zip(x) {
+        *d = v - mean;
+    }
+    let var = path.dot(y, y) / n;
+    let rstd = 1.0 / (var + eps).sqrt();
+    for ((v, &g), &b) in y.iter_mut().zip(gamma).zip(beta) {
+        *v = *v * rstd * g + b;
+    }
 }
 
 /// Gradients of [`Config::try_layer_norm_backward`].
@@ -50,10 +66,28 @@ impl Config {
         let (gamma, beta) = (vector(&gamma), vector(&beta));
         let path = self.path;
         map_rows(x.nrows(), x.ncols(), |i, y| {
-            normalise(path, &row(&x, i), eps, y);
-            for ((v, &g), &b) in y.iter_mut().zip(gamma.iter()).zip(beta.iter()) {
-                *v = *v * g + b;
-            }
+            layer_norm_row(path, &row(&x, i), &gamma, &beta, eps, y)
+        })
+    }
+
+    /// [`Config::try_layer_norm`] written into `out` (same shape as `x`, any layout): the same
+    /// bits, without allocating the result.
+    pub fn try_layer_norm_into(
+        &self,
+        x: ArrayView2<'_, f32>,
+        gamma: ArrayView1<'_, f32>,
+        beta: ArrayView1<'_, f32>,
+        eps: f32,
+        out: ArrayViewMut2<'_, f32>,
+    ) -> Result<(), Error> {
+        check_cols("layer_norm", &x)?;
+        check_param("layer_norm", &x, &gamma)?;
+        check_param("layer_norm", &x, &beta)?;
+        check_out("layer_norm", &x, &out)?;
+        let (gamma, beta) = (vector(&gamma), vector(&beta));
+        let path = self.path;
+        map_rows_into(out, |i, y| {
+            layer_norm_row(path, &row(&x, i), &gamma, &beta, eps, y)
         })
     }
 
@@ -105,6 +139,18 @@ free_fns!(
     try_layer_norm,
     (x: ArrayView2<'_, f32>, gamma: ArrayView1<'_, f32>, beta: ArrayView1<'_, f32>, eps: f32),
     Array2<f32>
+);
+free_fns!(
+    layer_norm_into,
+    try_layer_norm_into,
+    (
+        x: ArrayView2<'_, f32>,
+        gamma: ArrayView1<'_, f32>,
+        beta: ArrayView1<'_, f32>,
+        eps: f32,
+        out: ArrayViewMut2<'_, f32>
+    ),
+    ()
 );
 free_fns!(
     layer_norm_backward,

@@ -1,6 +1,7 @@
 //! Row-wise operations of neural networks over ndarray 2-D views of any layout, forward and
 //! backward: [`softmax`], [`log_softmax`], [`cross_entropy`] from logits with integer labels,
-//! [`layer_norm`] and [`rms_norm`].
+//! [`layer_norm`] and [`rms_norm`]. The forward ops also have `_into` forms ([`softmax_into`],
+//! …) that write the same bits into a caller's array instead of allocating one.
 //!
 //! Every row is computed from that row alone, with detkern's canonical reductions (`sum`,
 //! `dot`, `max`) and correctly rounded `exp`/`ln`, so a row's result has the same bits on every
@@ -32,17 +33,22 @@ pub use cross_entropy::{
     cross_entropy, cross_entropy_grad, try_cross_entropy, try_cross_entropy_grad,
 };
 pub use layer_norm::{
-    LayerNormGrad, layer_norm, layer_norm_backward, try_layer_norm, try_layer_norm_backward,
+    LayerNormGrad, layer_norm, layer_norm_backward, layer_norm_into, try_layer_norm,
+    try_layer_norm_backward, try_layer_norm_into,
 };
-pub use rms_norm::{RmsNormGrad, rms_norm, rms_norm_backward, try_rms_norm, try_rms_norm_backward};
+pub use rms_norm::{
+    RmsNormGrad, rms_norm, rms_norm_backward, rms_norm_into, try_rms_norm, try_rms_norm_backward,
+    try_rms_norm_into,
+};
 pub use softmax::{
-    log_softmax, log_softmax_backward, softmax, softmax_backward, try_log_softmax,
-    try_log_softmax_backward, try_softmax, try_softmax_backward,
+    log_softmax, log_softmax_backward, log_softmax_into, softmax, softmax_backward, softmax_into,
+    try_log_softmax, try_log_softmax_backward, try_log_softmax_into, try_softmax,
+    try_softmax_backward, try_softmax_into,
 };
 
 use crate::Error;
 use detkern_kernels::fpenv;
-use ndarray::{Array2, ArrayView1, ArrayView2, Axis};
+use ndarray::{Array2, ArrayView1, ArrayView2, ArrayViewMut2, Axis};
 use rayon::prelude::*;
 use std::borrow::Cow;
 
@@ -114,13 +120,39 @@ pub(crate) fn map_rows(
     f: impl Fn(usize, &mut [f32]) + Sync,
 ) -> Result<Array2<f32>, Error> {
     let mut out = Array2::<f32>::zeros((rows, cols));
-    let data = out.as_slice_mut().expect("standard layout");
-    if rows <= ROWS_PER_TASK || cols == 0 {
+    fill_rows(out.as_slice_mut().expect("standard layout"), cols, f)?;
+    Ok(out)
+}
+
+/// Writes row `i` of `out` (any layout) by `f(i, row)`, as [`map_rows`]: in place when `out` is
+/// in standard layout, else through a standard-layout copy.
+pub(crate) fn map_rows_into(
+    mut out: ArrayViewMut2<'_, f32>,
+    f: impl Fn(usize, &mut [f32]) + Sync,
+) -> Result<(), Error> {
+    let cols = out.ncols();
+    match out.as_slice_mut() {
+        Some(data) => fill_rows(data, cols, f),
+        None => {
+            out.assign(&map_rows(out.nrows(), cols, f)?);
+            Ok(())
+        }
+    }
+}
+
+/// Row `i` of the row-major `data` (rows of `cols`) written by `f(i, row)`, in parallel over
+/// tasks of [`ROWS_PER_TASK`] rows.
+fn fill_rows(
+    data: &mut [f32],
+    cols: usize,
+    f: impl Fn(usize, &mut [f32]) + Sync,
+) -> Result<(), Error> {
+    if data.len() <= cols * ROWS_PER_TASK || cols == 0 {
         fpenv::check()?;
         for (i, r) in data.chunks_mut(cols.max(1)).enumerate() {
             f(i, r);
         }
-        return Ok(out);
+        return Ok(());
     }
     data.par_chunks_mut(cols * ROWS_PER_TASK)
         .enumerate()
@@ -130,8 +162,23 @@ pub(crate) fn map_rows(
                 f(t * ROWS_PER_TASK + k, r);
             }
             Ok::<(), Error>(())
-        })?;
-    Ok(out)
+        })
+}
+
+/// Rejects an output whose shape differs from the input's.
+pub(crate) fn check_out(
+    op: &'static str,
+    x: &ArrayView2<'_, f32>,
+    out: &ArrayViewMut2<'_, f32>,
+) -> Result<(), Error> {
+    if x.shape() != out.shape() {
+        return Err(Error::ShapeMismatch {
+            op,
+            left: x.shape().to_vec(),
+            right: out.shape().to_vec(),
+        });
+    }
+    Ok(())
 }
 
 /// Column sums of `m` by the canonical sum (each column reduced in logical row order).

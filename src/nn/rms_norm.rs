@@ -2,11 +2,12 @@
 
 use super::softmax::free_fns;
 use super::{
-    check_cols, check_param, check_same, column_sums, default_config, map_rows, row, vector,
+    check_cols, check_out, check_param, check_same, column_sums, default_config, map_rows,
+    map_rows_into, row, vector,
 };
 use crate::{Config, Error};
 use detkern_kernels::Path;
-use ndarray::{Array1, Array2, ArrayView1, ArrayView2};
+use ndarray::{Array1, Array2, ArrayView1, ArrayView2, ArrayViewMut2};
 
 /// `xhat[i] = x[i] * rstd` and `rstd = 1 / sqrt(dot(x, x) / n + eps)`.
 fn normalise(path: Path, x: &[f32], eps: f32, xhat: &mut [f32]) -> f32 {
@@ -16,6 +17,14 @@ fn normalise(path: Path, x: &[f32], eps: f32, xhat: &mut [f32]) -> f32 {
         *h = v * rstd;
     }
     rstd
+}
+
+/// One row of [`Config::try_rms_norm`] into `y`: `(x * rstd) * gamma` in one pass.
+fn rms_norm_row(path: Path, x: &[f32], gamma: &[f32], eps: f32, y: &mut [f32]) {
+    let rstd = 1.0 / (path.dot(x, x) / x.len() as f32 + eps).sqrt();
+    for ((v, &xi), &g) in y.iter_mut().zip(x).zip(gamma) {
+        *v = xi * rstd * g;
+    }
 }
 
 /// Gradients of [`Config::try_rms_norm_backward`].
@@ -41,11 +50,25 @@ impl Config {
         let gamma = vector(&gamma);
         let path = self.path;
         map_rows(x.nrows(), x.ncols(), |i, y| {
-            normalise(path, &row(&x, i), eps, y);
-            for (v, &g) in y.iter_mut().zip(gamma.iter()) {
-                *v *= g;
-            }
+            rms_norm_row(path, &row(&x, i), &gamma, eps, y)
         })
+    }
+
+    /// [`Config::try_rms_norm`] written into `out` (same shape as `x`, any layout): the same
+    /// bits, without allocating the result.
+    pub fn try_rms_norm_into(
+        &self,
+        x: ArrayView2<'_, f32>,
+        gamma: ArrayView1<'_, f32>,
+        eps: f32,
+        out: ArrayViewMut2<'_, f32>,
+    ) -> Result<(), Error> {
+        check_cols("rms_norm", &x)?;
+        check_param("rms_norm", &x, &gamma)?;
+        check_out("rms_norm", &x, &out)?;
+        let gamma = vector(&gamma);
+        let path = self.path;
+        map_rows_into(out, |i, y| rms_norm_row(path, &row(&x, i), &gamma, eps, y))
     }
 
     /// Backward of [`Config::try_rms_norm`]: per row, with `xhat`, `rstd` recomputed and
@@ -95,6 +118,17 @@ free_fns!(
     try_rms_norm,
     (x: ArrayView2<'_, f32>, gamma: ArrayView1<'_, f32>, eps: f32),
     Array2<f32>
+);
+free_fns!(
+    rms_norm_into,
+    try_rms_norm_into,
+    (
+        x: ArrayView2<'_, f32>,
+        gamma: ArrayView1<'_, f32>,
+        eps: f32,
+        out: ArrayViewMut2<'_, f32>
+    ),
+    ()
 );
 free_fns!(
     rms_norm_backward,

@@ -1,10 +1,10 @@
 //! `softmax` and `log_softmax` over rows, and their backward passes.
 
-use super::{check_cols, check_same, default_config, map_rows, row};
+use super::{check_cols, check_out, check_same, default_config, map_rows, map_rows_into, row};
 use crate::{Config, Error};
 use detkern_kernels::Path;
 use detkern_kernels::math::Function;
-use ndarray::{Array2, ArrayView2};
+use ndarray::{Array2, ArrayView2, ArrayViewMut2};
 
 /// The shifted exponentials of one row: `e[i] = exp(x[i] - m)` with `m` the row's max, and
 /// their canonical sum. `None` if the row's max is NaN or `-∞` (handled by the callers).
@@ -13,8 +13,7 @@ pub(crate) fn shifted_exp(path: Path, x: &[f32], e: &mut [f32]) -> Option<(f32, 
     if m.is_nan() || m == f32::NEG_INFINITY {
         return None;
     }
-    let d: Vec<f32> = x.iter().map(|&v| v - m).collect();
-    path.map_f32(Function::Exp, &d, e);
+    path.exp_minus_f32(x, m, e);
     Some((m, path.sum(e)))
 }
 
@@ -23,6 +22,22 @@ pub(crate) fn softmax_row(path: Path, x: &[f32], y: &mut [f32]) {
     match shifted_exp(path, x, y) {
         Some((_, s)) => y.iter_mut().for_each(|v| *v /= s),
         None => y.fill(all_neg_inf_or_nan(path, x, 1.0 / x.len() as f32)),
+    }
+}
+
+/// `log_softmax` of one row into `y`.
+fn log_softmax_row(path: Path, x: &[f32], y: &mut [f32]) {
+    match shifted_exp(path, x, y) {
+        Some((m, s)) => {
+            let ls = path.apply_f32(Function::Ln, s);
+            for (yi, &xi) in y.iter_mut().zip(x) {
+                *yi = (xi - m) - ls;
+            }
+        }
+        None => {
+            let u = -path.apply_f32(Function::Ln, x.len() as f32);
+            y.fill(all_neg_inf_or_nan(path, x, u));
+        }
     }
 }
 
@@ -48,26 +63,40 @@ impl Config {
         })
     }
 
+    /// [`Config::try_softmax`] written into `out` (same shape as `x`, any layout): the same
+    /// bits, without allocating the result.
+    pub fn try_softmax_into(
+        &self,
+        x: ArrayView2<'_, f32>,
+        out: ArrayViewMut2<'_, f32>,
+    ) -> Result<(), Error> {
+        check_cols("softmax", &x)?;
+        check_out("softmax", &x, &out)?;
+        let path = self.path;
+        map_rows_into(out, |i, y| softmax_row(path, &row(&x, i), y))
+    }
+
     /// Row-wise log-softmax: `y[i] = (x[i] - m) - ln(s)` with `m` and `s` as in
     /// [`Config::try_softmax`] (`ln` correctly rounded).
     pub fn try_log_softmax(&self, x: ArrayView2<'_, f32>) -> Result<Array2<f32>, Error> {
         check_cols("log_softmax", &x)?;
         let path = self.path;
         map_rows(x.nrows(), x.ncols(), |i, y| {
-            let x = row(&x, i);
-            match shifted_exp(path, &x, y) {
-                Some((m, s)) => {
-                    let ls = path.apply_f32(Function::Ln, s);
-                    for (yi, &xi) in y.iter_mut().zip(x.iter()) {
-                        *yi = (xi - m) - ls;
-                    }
-                }
-                None => {
-                    let u = -path.apply_f32(Function::Ln, x.len() as f32);
-                    y.fill(all_neg_inf_or_nan(path, &x, u));
-                }
-            }
+            log_softmax_row(path, &row(&x, i), y)
         })
+    }
+
+    /// [`Config::try_log_softmax`] written into `out` (same shape as `x`, any layout): the
+    /// same bits, without allocating the result.
+    pub fn try_log_softmax_into(
+        &self,
+        x: ArrayView2<'_, f32>,
+        out: ArrayViewMut2<'_, f32>,
+    ) -> Result<(), Error> {
+        check_cols("log_softmax", &x)?;
+        check_out("log_softmax", &x, &out)?;
+        let path = self.path;
+        map_rows_into(out, |i, y| log_softmax_row(path, &row(&x, i), y))
     }
 
     /// Backward of softmax: given the output `y` and the gradient `dy` of the loss with
@@ -131,6 +160,18 @@ pub(crate) use free_fns;
 
 free_fns!(softmax, try_softmax, (x: ArrayView2<'_, f32>), Array2<f32>);
 free_fns!(log_softmax, try_log_softmax, (x: ArrayView2<'_, f32>), Array2<f32>);
+free_fns!(
+    softmax_into,
+    try_softmax_into,
+    (x: ArrayView2<'_, f32>, out: ArrayViewMut2<'_, f32>),
+    ()
+);
+free_fns!(
+    log_softmax_into,
+    try_log_softmax_into,
+    (x: ArrayView2<'_, f32>, out: ArrayViewMut2<'_, f32>),
+    ()
+);
 free_fns!(
     softmax_backward,
     try_softmax_backward,

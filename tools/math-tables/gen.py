@@ -68,6 +68,27 @@ emit_array("EXP_TABLE_LO", "2^(j/128) - EXP_TABLE_HI[j], rounded to nearest.", l
 emit_poly("EXP_POLY", "exp(r) = 1 + r + r^2 * (c[0] + r c[1] + r^2 c[2] + r^3 c[3]): Taylor 1/2!, 1/3!, 1/4!, 1/5!.",
           [rn(1 / mp.factorial(k)) for k in range(2, 6)])
 
+# ---------------------------------------------------------------- exp, fast path of f32 exp
+FN = 16
+out.append("// ---- exp fast path: x = k ln2/16 + r, exp(x) = 2^(k>>4) * 2^((k&15)/16) * exp(r)")
+emit_scalar("EXPF_INV_LN2_N", "16 / ln 2, rounded to nearest", rn(FN / LN2))
+fhi = rn(LN2 / FN)
+emit_scalar("EXPF_LN2_N_HI", "ln 2 / 16, rounded to nearest", fhi)
+emit_scalar("EXPF_LN2_N_LO", "ln 2 / 16 - EXPF_LN2_N_HI, rounded to nearest", rn(LN2 / FN - mp.mpf(fhi)))
+out.append("/// bits(RN(2^(j/16))) - j * 2^48, j = 0..15: adding `k << 48` (k = 16 q + j) to entry `j` gives")
+out.append("/// the bits of RN(2^(j/16)) * 2^q.")
+out.append("pub(crate) const EXPF_TABLE: [u64; 16] = [")
+for j in range(FN):
+    t = rn(mp.mpf(2) ** (mp.mpf(j) / FN))
+    out.append(f"    {(bits(t) - (j << 48)) % 2**64:#018x}, // {t.hex()} - {j} * 2^48")
+out.append("];")
+# Near-minimax fit (Chebyshev) of (e^r - 1 - r) / r^2 on |r| <= ln2/32 (1 + 2^-30); with these
+# coefficients rounded to double, |1 + r + r^2 Q(r) - e^r| / e^r < 1.9e-14 (2^-45.6).
+fh = LN2 / 64 * (1 + mp.mpf(2) ** -30) * 2
+fpoly = mp.chebyfit(lambda r: mp.mpf(1) / 2 if r == 0 else (mp.exp(r) - 1 - r) / r**2, [-fh, fh], 4)
+emit_poly("EXPF_POLY", "exp(r) = 1 + r + r^2 (c0 + r c1 + r^2 c2 + r^3 c3) on |r| <= ln2/32 (error < 2^-45.6).",
+          [rn(c) for c in reversed(fpoly)])
+
 # ---------------------------------------------------------------- ln
 OFF = 0x3F338000
 LN_N = 128

@@ -75,9 +75,7 @@ impl Function {
 /// `v` limited to `[lo, hi]`; NaN stays NaN.
 #[inline(always)]
 fn clamp<S: MathLanes>(s: S, v: S::V, lo: f64, hi: f64) -> S::V {
-    let (lo, hi) = (s.splat(lo), s.splat(hi));
-    let v = s.select(s.lt(v, lo), lo, v);
-    s.select(s.lt(hi, v), hi, v)
+    s.clamp(v, s.splat(lo), s.splat(hi))
 }
 
 const SIGN: u64 = 1 << 63;
@@ -128,84 +126,86 @@ fn fix_hard(x: &[f32], out: &mut [f32], hard: &[(u32, u32)]) {
     }
 }
 
-/// One function's body: maps `W` inputs to `W` outputs. Called statically (never through a
+/// What a call maps: an elementary function, or `exp(x - m)`.
+#[derive(Clone, Copy)]
+enum Job {
+    Map(Function),
+    ExpMinus(f32),
+}
+
+/// Applies `block` (`W` inputs to `W` outputs) over the slices; the tail is padded to `W` lanes
+/// and goes through the same body. `block` is a closure called statically (never through a
 /// function pointer), so it is inlined into the target-feature function of each path.
-trait Block {
-    fn block<S: MathLanes>(s: S, x: &[f32], out: &mut [f32]);
-}
-
-macro_rules! blocks {
-    ($($t:ident => $f:path),* $(,)?) => {$(
-        struct $t;
-        impl Block for $t {
-            #[inline(always)]
-            fn block<S: MathLanes>(s: S, x: &[f32], out: &mut [f32]) {
-                $f(s, x, out)
-            }
-        }
-    )*};
-}
-
-blocks!(
-    ExpB => exp::exp_block,
-    LnB => ln::ln_block,
-    TanhB => tanh::tanh_block,
-    SigmoidB => sigmoid::sigmoid_block,
-    ErfB => erf::erf_block,
-    GeluB => gelu::gelu_block,
-    GeluTanhB => gelu_tanh::gelu_tanh_block,
-);
-
-/// Applies `B` over the slices; the tail is padded to `W` lanes and goes through the same body.
 #[inline(always)]
-fn apply<S: MathLanes, B: Block>(s: S, x: &[f32], out: &mut [f32]) {
+fn apply<S: MathLanes>(x: &[f32], out: &mut [f32], block: impl Fn(&[f32], &mut [f32])) {
     let mut xs = x.chunks_exact(S::W);
     let mut os = out.chunks_exact_mut(S::W);
     for (xi, oi) in (&mut xs).zip(&mut os) {
-        B::block(s, xi, oi);
+        block(xi, oi);
     }
     let rest = xs.remainder();
     if !rest.is_empty() {
         let mut px = [0.0f32; 8];
         let mut po = [0.0f32; 8];
         px[..rest.len()].copy_from_slice(rest);
-        B::block(s, &px[..S::W], &mut po[..S::W]);
+        block(&px[..S::W], &mut po[..S::W]);
         os.into_remainder().copy_from_slice(&po[..rest.len()]);
     }
 }
 
 #[inline(always)]
-fn map_on<S: MathLanes>(s: S, f: Function, x: &[f32], out: &mut [f32]) {
-    match f {
-        Function::Exp => apply::<S, ExpB>(s, x, out),
-        Function::Ln => apply::<S, LnB>(s, x, out),
-        Function::Tanh => apply::<S, TanhB>(s, x, out),
-        Function::Sigmoid => apply::<S, SigmoidB>(s, x, out),
-        Function::Erf => apply::<S, ErfB>(s, x, out),
-        Function::Gelu => apply::<S, GeluB>(s, x, out),
-        Function::GeluTanh => apply::<S, GeluTanhB>(s, x, out),
+fn map_on<S: MathLanes>(s: S, job: Job, x: &[f32], out: &mut [f32]) {
+    match job {
+        Job::Map(Function::Exp) => apply::<S>(x, out, |x, o| exp::exp_block(s, x, o)),
+        Job::Map(Function::Ln) => apply::<S>(x, out, |x, o| ln::ln_block(s, x, o)),
+        Job::Map(Function::Tanh) => apply::<S>(x, out, |x, o| tanh::tanh_block(s, x, o)),
+        Job::Map(Function::Sigmoid) => apply::<S>(x, out, |x, o| sigmoid::sigmoid_block(s, x, o)),
+        Job::Map(Function::Erf) => apply::<S>(x, out, |x, o| erf::erf_block(s, x, o)),
+        Job::Map(Function::Gelu) => apply::<S>(x, out, |x, o| gelu::gelu_block(s, x, o)),
+        Job::Map(Function::GeluTanh) => {
+            apply::<S>(x, out, |x, o| gelu_tanh::gelu_tanh_block(s, x, o))
+        }
+        Job::ExpMinus(m) => apply::<S>(x, out, |x, o| exp::exp_minus_block(s, x, m, o)),
     }
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
-fn map_avx2(s: crate::lanes::x86::Avx2, f: Function, x: &[f32], out: &mut [f32]) {
-    map_on(s, f, x, out)
+fn map_avx2(s: crate::lanes::x86::Avx2, job: Job, x: &[f32], out: &mut [f32]) {
+    map_on(s, job, x, out)
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f,avx2,fma")]
-fn map_avx512(s: crate::lanes::x86::Avx512, f: Function, x: &[f32], out: &mut [f32]) {
-    map_on(s, f, x, out)
+fn map_avx512(s: crate::lanes::x86::Avx512, job: Job, x: &[f32], out: &mut [f32]) {
+    map_on(s, job, x, out)
 }
 
 #[cfg(target_arch = "aarch64")]
 #[target_feature(enable = "neon")]
-fn map_neon(s: crate::lanes::neon::Neon, f: Function, x: &[f32], out: &mut [f32]) {
-    map_on(s, f, x, out)
+fn map_neon(s: crate::lanes::neon::Neon, job: Job, x: &[f32], out: &mut [f32]) {
+    map_on(s, job, x, out)
 }
 
 impl Path {
+    /// Runs `job` over `x` into `out` (same length) on this path.
+    fn run_job(self, job: Job, x: &[f32], out: &mut [f32]) {
+        match self.0 {
+            Token::Scalar(s) => map_on(s, job, x, out),
+            #[cfg(target_arch = "x86_64")]
+            Token::Sse2(s) => map_on(s, job, x, out),
+            // SAFETY: an `Avx2` token is created only after AVX2 and FMA were detected.
+            #[cfg(target_arch = "x86_64")]
+            Token::Avx2(s) => unsafe { map_avx2(s, job, x, out) },
+            // SAFETY: an `Avx512` token is created only after AVX-512F, AVX2 and FMA were detected.
+            #[cfg(target_arch = "x86_64")]
+            Token::Avx512(s) => unsafe { map_avx512(s, job, x, out) },
+            // SAFETY: NEON is part of the aarch64 baseline (and detected when the token is made).
+            #[cfg(target_arch = "aarch64")]
+            Token::Neon(s) => unsafe { map_neon(s, job, x, out) },
+        }
+    }
+
     /// `out[i] = f(x[i])` on this path and thread. Every path gives the same bits.
     ///
     /// # Panics
@@ -219,20 +219,7 @@ impl Path {
             x.len(),
             out.len()
         );
-        match self.0 {
-            Token::Scalar(s) => map_on(s, f, x, out),
-            #[cfg(target_arch = "x86_64")]
-            Token::Sse2(s) => map_on(s, f, x, out),
-            // SAFETY: an `Avx2` token is created only after AVX2 and FMA were detected.
-            #[cfg(target_arch = "x86_64")]
-            Token::Avx2(s) => unsafe { map_avx2(s, f, x, out) },
-            // SAFETY: an `Avx512` token is created only after AVX-512F, AVX2 and FMA were detected.
-            #[cfg(target_arch = "x86_64")]
-            Token::Avx512(s) => unsafe { map_avx512(s, f, x, out) },
-            // SAFETY: NEON is part of the aarch64 baseline (and detected when the token is made).
-            #[cfg(target_arch = "aarch64")]
-            Token::Neon(s) => unsafe { map_neon(s, f, x, out) },
-        }
+        self.run_job(Job::Map(f), x, out);
     }
 
     /// `f(x)` for one value on this path (the value goes through a padded register).
@@ -240,5 +227,22 @@ impl Path {
         let mut out = [0.0f32];
         self.map_f32(f, &[x], &mut out);
         out[0]
+    }
+
+    /// `out[i] = exp(x[i] - m)` on this path and thread: the difference is rounded to `f32`
+    /// (one IEEE `f32` subtraction) and its correctly rounded `exp` is stored, so every element
+    /// equals `self.apply_f32(Function::Exp, x[i] - m)`. Every path gives the same bits.
+    ///
+    /// # Panics
+    /// If the lengths differ.
+    pub fn exp_minus_f32(self, x: &[f32], m: f32, out: &mut [f32]) {
+        assert_eq!(
+            x.len(),
+            out.len(),
+            "exp_minus: input has {} elements, output {}",
+            x.len(),
+            out.len()
+        );
+        self.run_job(Job::ExpMinus(m), x, out);
     }
 }

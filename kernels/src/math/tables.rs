@@ -281,6 +281,40 @@ pub(crate) const EXP_POLY: [f64; 4] = [
     f64::from_bits(0x3fa5555555555555), // 0x1.5555555555555p-5
     f64::from_bits(0x3f81111111111111), // 0x1.1111111111111p-7
 ];
+// ---- exp fast path: x = k ln2/16 + r, exp(x) = 2^(k>>4) * 2^((k&15)/16) * exp(r)
+/// 16 / ln 2, rounded to nearest (`0x1.71547652b82fep+4`).
+pub(crate) const EXPF_INV_LN2_N: f64 = f64::from_bits(0x40371547652b82fe);
+/// ln 2 / 16, rounded to nearest (`0x1.62e42fefa39efp-5`).
+pub(crate) const EXPF_LN2_N_HI: f64 = f64::from_bits(0x3fa62e42fefa39ef);
+/// ln 2 / 16 - EXPF_LN2_N_HI, rounded to nearest (`0x1.abc9e3b39803fp-60`).
+pub(crate) const EXPF_LN2_N_LO: f64 = f64::from_bits(0x3c3abc9e3b39803f);
+/// bits(RN(2^(j/16))) - j * 2^48, j = 0..15: adding `k << 48` (k = 16 q + j) to entry `j` gives
+/// the bits of RN(2^(j/16)) * 2^q.
+pub(crate) const EXPF_TABLE: [u64; 16] = [
+    0x3ff0000000000000, // 0x1.0000000000000p+0 - 0 * 2^48
+    0x3fefb5586cf9890f, // 0x1.0b5586cf9890fp+0 - 1 * 2^48
+    0x3fef72b83c7d517b, // 0x1.172b83c7d517bp+0 - 2 * 2^48
+    0x3fef387a6e756238, // 0x1.2387a6e756238p+0 - 3 * 2^48
+    0x3fef06fe0a31b715, // 0x1.306fe0a31b715p+0 - 4 * 2^48
+    0x3feedea64c123422, // 0x1.3dea64c123422p+0 - 5 * 2^48
+    0x3feebfdad5362a27, // 0x1.4bfdad5362a27p+0 - 6 * 2^48
+    0x3feeab07dd485429, // 0x1.5ab07dd485429p+0 - 7 * 2^48
+    0x3feea09e667f3bcd, // 0x1.6a09e667f3bcdp+0 - 8 * 2^48
+    0x3feea11473eb0187, // 0x1.7a11473eb0187p+0 - 9 * 2^48
+    0x3feeace5422aa0db, // 0x1.8ace5422aa0dbp+0 - 10 * 2^48
+    0x3feec49182a3f090, // 0x1.9c49182a3f090p+0 - 11 * 2^48
+    0x3feee89f995ad3ad, // 0x1.ae89f995ad3adp+0 - 12 * 2^48
+    0x3fef199bdd85529c, // 0x1.c199bdd85529cp+0 - 13 * 2^48
+    0x3fef5818dcfba487, // 0x1.d5818dcfba487p+0 - 14 * 2^48
+    0x3fefa4afa2a490da, // 0x1.ea4afa2a490dap+0 - 15 * 2^48
+];
+/// exp(r) = 1 + r + r^2 (c0 + r c1 + r^2 c2 + r^3 c3) on |r| <= ln2/32 (error < 2^-45.6). Lowest degree first.
+pub(crate) const EXPF_POLY: [f64; 4] = [
+    f64::from_bits(0x3fdffffffff57e8e), // 0x1.ffffffff57e8ep-2
+    f64::from_bits(0x3fc55555555254ec), // 0x1.55555555254ecp-3
+    f64::from_bits(0x3fa5556b330ec60a), // 0x1.5556b330ec60ap-5
+    f64::from_bits(0x3f81111d8fc2d762), // 0x1.1111d8fc2d762p-7
+];
 // ---- ln: x = 2^k z, z in [OFF, 2 OFF), ln x = k ln2 - ln(c) + log1p(z c - 1)
 /// the start of the reduced interval of z (the f32 0x3f338000) (`0x1.6700000000000p-1`).
 pub(crate) const LN_OFF: f64 = f64::from_bits(0x3fe6700000000000);

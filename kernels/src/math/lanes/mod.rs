@@ -26,6 +26,9 @@ pub(crate) trait MathLanes: Copy {
 
     /// Loads `src[0..W]`, widening each `f32` to `f64` (exact). Panics if `src` is shorter.
     fn load_f32(self, src: &[f32]) -> Self::V;
+    /// Loads `src[0..W] - m`, each difference rounded to `f32` (an IEEE `f32` subtraction) and
+    /// widened to `f64` (exact). Panics if `src` is shorter.
+    fn load_f32_minus(self, src: &[f32], m: f32) -> Self::V;
     /// Stores each lane rounded to `f32` (to nearest-even) into `dst[0..W]`.
     fn store_f32(self, v: Self::V, dst: &mut [f32]);
     /// Each lane rounded to `f32` (to nearest-even) and widened back (exact).
@@ -50,6 +53,9 @@ pub(crate) trait MathLanes: Copy {
     fn eq(self, a: Self::V, b: Self::V) -> Self::M;
     /// Both flags.
     fn and_m(self, a: Self::M, b: Self::M) -> Self::M;
+    /// `v` limited to `[lo, hi]` (`lo <= hi`): `lo` where `v < lo`, `hi` where `hi < v`, else `v`
+    /// (so NaN stays NaN and a zero stays as it is).
+    fn clamp(self, v: Self::V, lo: Self::V, hi: Self::V) -> Self::V;
     /// `m ? a : b` per lane.
     fn select(self, m: Self::M, a: Self::V, b: Self::V) -> Self::V;
     /// Whether any lane is flagged.
@@ -73,6 +79,10 @@ pub(crate) trait MathLanes: Copy {
     fn shl_i(self, a: Self::I, n: u32) -> Self::I;
     /// `a >> n` (logical) for `n < 64`.
     fn shr_i(self, a: Self::I, n: u32) -> Self::I;
+    /// Lanes where `a & mask` is 0.
+    fn zero_in(self, a: Self::I, mask: Self::I) -> Self::M;
     /// `table[idx & 127]` per lane.
     fn gather(self, table: &[f64; 128], idx: Self::I) -> Self::V;
+    /// `table[idx & 15]` per lane (a table small enough to be held in registers).
+    fn lookup16(self, table: &[u64; 16], idx: Self::I) -> Self::I;
 }

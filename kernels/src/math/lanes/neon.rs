@@ -17,6 +17,12 @@ impl MathLanes for Neon {
         unsafe { vcvt_f64_f32(vld1_f32(src.as_ptr())) }
     }
     #[inline(always)]
+    fn load_f32_minus(self, src: &[f32], m: f32) -> float64x2_t {
+        assert!(src.len() >= 2);
+        // SAFETY: NEON is baseline on aarch64; `src` holds at least 2 f32 (checked above).
+        unsafe { vcvt_f64_f32(vsub_f32(vld1_f32(src.as_ptr()), vdup_n_f32(m))) }
+    }
+    #[inline(always)]
     fn store_f32(self, v: float64x2_t, dst: &mut [f32]) {
         assert!(dst.len() >= 2);
         // SAFETY: NEON is baseline; `dst` holds at least 2 f32 (checked above). FCVTN rounds
@@ -72,6 +78,15 @@ impl MathLanes for Neon {
     fn and_m(self, a: uint64x2_t, b: uint64x2_t) -> uint64x2_t {
         // SAFETY: NEON is baseline on aarch64.
         unsafe { vandq_u64(a, b) }
+    }
+    #[inline(always)]
+    fn clamp(self, v: float64x2_t, lo: float64x2_t, hi: float64x2_t) -> float64x2_t {
+        // SAFETY: NEON is baseline on aarch64. Comparisons and selections, as specified (FMAX
+        // and FMIN would order the zeros).
+        unsafe {
+            let v = vbslq_f64(vcltq_f64(v, lo), lo, v);
+            vbslq_f64(vcltq_f64(hi, v), hi, v)
+        }
     }
     #[inline(always)]
     fn select(self, m: uint64x2_t, a: float64x2_t, b: float64x2_t) -> float64x2_t {
@@ -135,5 +150,18 @@ impl MathLanes for Neon {
         let v = [table[(i0 & 127) as usize], table[(i1 & 127) as usize]];
         // SAFETY: NEON is baseline; `v` holds 2 doubles.
         unsafe { vld1q_f64(v.as_ptr()) }
+    }
+    #[inline(always)]
+    fn zero_in(self, a: uint64x2_t, mask: uint64x2_t) -> uint64x2_t {
+        // SAFETY: NEON is baseline on aarch64.
+        unsafe { vceqzq_u64(vandq_u64(a, mask)) }
+    }
+    #[inline(always)]
+    fn lookup16(self, table: &[u64; 16], idx: uint64x2_t) -> uint64x2_t {
+        // SAFETY: NEON is baseline on aarch64; the lanes are read by value.
+        let (i0, i1) = unsafe { (vgetq_lane_u64::<0>(idx), vgetq_lane_u64::<1>(idx)) };
+        let v = [table[(i0 & 15) as usize], table[(i1 & 15) as usize]];
+        // SAFETY: NEON is baseline; `v` holds 2 u64.
+        unsafe { vld1q_u64(v.as_ptr()) }
     }
 }

@@ -14,6 +14,10 @@ impl MathLanes for Scalar {
         src[0] as f64
     }
     #[inline(always)]
+    fn load_f32_minus(self, src: &[f32], m: f32) -> f64 {
+        (src[0] - m) as f64
+    }
+    #[inline(always)]
     fn store_f32(self, v: f64, dst: &mut [f32]) {
         dst[0] = v as f32;
     }
@@ -56,6 +60,11 @@ impl MathLanes for Scalar {
     #[inline(always)]
     fn and_m(self, a: bool, b: bool) -> bool {
         a & b
+    }
+    #[inline(always)]
+    fn clamp(self, v: f64, lo: f64, hi: f64) -> f64 {
+        let v = if v < lo { lo } else { v };
+        if hi < v { hi } else { v }
     }
     #[inline(always)]
     fn select(self, m: bool, a: f64, b: f64) -> f64 {
@@ -102,7 +111,15 @@ impl MathLanes for Scalar {
         a >> n
     }
     #[inline(always)]
+    fn zero_in(self, a: u64, mask: u64) -> bool {
+        a & mask == 0
+    }
+    #[inline(always)]
     fn gather(self, table: &[f64; 128], idx: u64) -> f64 {
         table[(idx & 127) as usize]
+    }
+    #[inline(always)]
+    fn lookup16(self, table: &[u64; 16], idx: u64) -> u64 {
+        table[(idx & 15) as usize]
     }
 }

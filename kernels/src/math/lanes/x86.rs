@@ -21,6 +21,15 @@ impl MathLanes for Sse2 {
         unsafe { _mm_cvtps_pd(_mm_castsi128_ps(_mm_loadl_epi64(src.as_ptr().cast()))) }
     }
     #[inline(always)]
+    fn load_f32_minus(self, src: &[f32], m: f32) -> __m128d {
+        assert!(src.len() >= 2);
+        // SAFETY: SSE2 is baseline; `src` holds at least 2 f32 = 8 bytes (checked above).
+        unsafe {
+            let v = _mm_castsi128_ps(_mm_loadl_epi64(src.as_ptr().cast()));
+            _mm_cvtps_pd(_mm_sub_ps(v, _mm_set1_ps(m)))
+        }
+    }
+    #[inline(always)]
     fn store_f32(self, v: __m128d, dst: &mut [f32]) {
         assert!(dst.len() >= 2);
         // SAFETY: SSE2 is baseline; `dst` holds at least 2 f32 = 8 bytes (checked above).
@@ -86,6 +95,12 @@ impl MathLanes for Sse2 {
         unsafe { _mm_and_pd(a, b) }
     }
     #[inline(always)]
+    fn clamp(self, v: __m128d, lo: __m128d, hi: __m128d) -> __m128d {
+        // SAFETY: SSE2 is baseline on x86_64. MAXPD(a, b) is `a > b ? a : b` and MINPD(a, b) is
+        // `a < b ? a : b` (the second operand where either is NaN or both are zeros).
+        unsafe { _mm_min_pd(hi, _mm_max_pd(lo, v)) }
+    }
+    #[inline(always)]
     fn select(self, m: __m128d, a: __m128d, b: __m128d) -> __m128d {
         // SAFETY: SSE2 is baseline on x86_64.
         unsafe { _mm_or_pd(_mm_and_pd(m, a), _mm_andnot_pd(m, b)) }
@@ -149,6 +164,24 @@ impl MathLanes for Sse2 {
         // SAFETY: SSE2 is baseline; `v` holds 2 doubles.
         unsafe { _mm_loadu_pd(v.as_ptr()) }
     }
+    #[inline(always)]
+    fn zero_in(self, a: __m128i, mask: __m128i) -> __m128d {
+        // SAFETY: SSE2 is baseline on x86_64. Both 32-bit halves of a lane must be zero: the
+        // 32-bit comparison is AND-ed with itself with the halves of each lane swapped.
+        unsafe {
+            let e = _mm_cmpeq_epi32(_mm_and_si128(a, mask), _mm_setzero_si128());
+            _mm_castsi128_pd(_mm_and_si128(e, _mm_shuffle_epi32::<0b10_11_00_01>(e)))
+        }
+    }
+    #[inline(always)]
+    fn lookup16(self, table: &[u64; 16], idx: __m128i) -> __m128i {
+        let mut i = [0u64; 2];
+        // SAFETY: SSE2 is baseline; `i` holds 16 bytes.
+        unsafe { _mm_storeu_si128(i.as_mut_ptr().cast(), idx) };
+        let v = i.map(|k| table[(k & 15) as usize]);
+        // SAFETY: SSE2 is baseline; `v` holds 16 bytes.
+        unsafe { _mm_loadu_si128(v.as_ptr().cast()) }
+    }
 }
 
 // ---------------------------------------------------------------- AVX2 + FMA
@@ -163,6 +196,12 @@ impl MathLanes for Avx2 {
         assert!(src.len() >= 4);
         // SAFETY: the Avx2 token proves AVX2; `src` holds at least 4 f32 (checked above).
         unsafe { _mm256_cvtps_pd(_mm_loadu_ps(src.as_ptr())) }
+    }
+    #[inline(always)]
+    fn load_f32_minus(self, src: &[f32], m: f32) -> __m256d {
+        assert!(src.len() >= 4);
+        // SAFETY: the Avx2 token proves AVX2; `src` holds at least 4 f32 (checked above).
+        unsafe { _mm256_cvtps_pd(_mm_sub_ps(_mm_loadu_ps(src.as_ptr()), _mm_set1_ps(m))) }
     }
     #[inline(always)]
     fn store_f32(self, v: __m256d, dst: &mut [f32]) {
@@ -219,6 +258,12 @@ impl MathLanes for Avx2 {
     fn and_m(self, a: __m256d, b: __m256d) -> __m256d {
         // SAFETY: the Avx2 token proves AVX2.
         unsafe { _mm256_and_pd(a, b) }
+    }
+    #[inline(always)]
+    fn clamp(self, v: __m256d, lo: __m256d, hi: __m256d) -> __m256d {
+        // SAFETY: the Avx2 token proves AVX2. VMAXPD(a, b) is `a > b ? a : b` and VMINPD(a, b) is
+        // `a < b ? a : b` (the second operand where either is NaN or both are zeros).
+        unsafe { _mm256_min_pd(hi, _mm256_max_pd(lo, v)) }
     }
     #[inline(always)]
     fn select(self, m: __m256d, a: __m256d, b: __m256d) -> __m256d {
@@ -284,6 +329,23 @@ impl MathLanes for Avx2 {
             _mm256_i64gather_pd::<8>(table.as_ptr(), idx)
         }
     }
+    #[inline(always)]
+    fn zero_in(self, a: __m256i, mask: __m256i) -> __m256d {
+        // SAFETY: the Avx2 token proves AVX2.
+        unsafe {
+            let z = _mm256_cmpeq_epi64(_mm256_and_si256(a, mask), _mm256_setzero_si256());
+            _mm256_castsi256_pd(z)
+        }
+    }
+    #[inline(always)]
+    fn lookup16(self, table: &[u64; 16], idx: __m256i) -> __m256i {
+        // SAFETY: the Avx2 token proves AVX2; every index is masked below 16, the table's
+        // length, and the scale 8 is the size of a u64.
+        unsafe {
+            let idx = _mm256_and_si256(idx, _mm256_set1_epi64x(15));
+            _mm256_i64gather_epi64::<8>(table.as_ptr().cast(), idx)
+        }
+    }
 }
 
 // ---------------------------------------------------------------- AVX-512F
@@ -298,6 +360,15 @@ impl MathLanes for Avx512 {
         assert!(src.len() >= 8);
         // SAFETY: the Avx512 token proves AVX-512F (and AVX); `src` holds at least 8 f32.
         unsafe { _mm512_cvtps_pd(_mm256_loadu_ps(src.as_ptr())) }
+    }
+    #[inline(always)]
+    fn load_f32_minus(self, src: &[f32], m: f32) -> __m512d {
+        assert!(src.len() >= 8);
+        // SAFETY: the Avx512 token proves AVX-512F (and AVX); `src` holds at least 8 f32.
+        unsafe {
+            let v = _mm256_sub_ps(_mm256_loadu_ps(src.as_ptr()), _mm256_set1_ps(m));
+            _mm512_cvtps_pd(v)
+        }
     }
     #[inline(always)]
     fn store_f32(self, v: __m512d, dst: &mut [f32]) {
@@ -353,6 +424,12 @@ impl MathLanes for Avx512 {
     #[inline(always)]
     fn and_m(self, a: __mmask8, b: __mmask8) -> __mmask8 {
         a & b
+    }
+    #[inline(always)]
+    fn clamp(self, v: __m512d, lo: __m512d, hi: __m512d) -> __m512d {
+        // SAFETY: the Avx512 token proves AVX-512F. VMAXPD(a, b) is `a > b ? a : b` and VMINPD(a, b) is
+        // `a < b ? a : b` (the second operand where either is NaN or both are zeros).
+        unsafe { _mm512_min_pd(hi, _mm512_max_pd(lo, v)) }
     }
     #[inline(always)]
     fn select(self, m: __mmask8, a: __m512d, b: __m512d) -> __m512d {
@@ -415,6 +492,22 @@ impl MathLanes for Avx512 {
         unsafe {
             let idx = _mm512_and_si512(idx, _mm512_set1_epi64(127));
             _mm512_i64gather_pd::<8>(idx, table.as_ptr())
+        }
+    }
+    #[inline(always)]
+    fn zero_in(self, a: __m512i, mask: __m512i) -> __mmask8 {
+        // SAFETY: the Avx512 token proves AVX-512F.
+        unsafe { _mm512_testn_epi64_mask(a, mask) }
+    }
+    #[inline(always)]
+    fn lookup16(self, table: &[u64; 16], idx: __m512i) -> __m512i {
+        // SAFETY: the Avx512 token proves AVX-512F; the two loads read `table[0..8]` and
+        // `table[8..16]` (in bounds); VPERMT2Q picks from their 16 lanes by bits 0-3 of each
+        // index and ignores the others.
+        unsafe {
+            let lo = _mm512_loadu_si512(table.as_ptr().cast());
+            let hi = _mm512_loadu_si512(table[8..].as_ptr().cast());
+            _mm512_permutex2var_epi64(lo, idx, hi)
         }
     }
 }
