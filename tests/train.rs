@@ -23,13 +23,10 @@ fn spec() -> TaskSpec {
     }
 }
 
-/// Steps of the golden run (scaled under emulation; the golden value below is for scale 1, and
-/// scaled runs compare every path and pool with each other).
-fn steps() -> u64 {
-    scaled(60) as u64
-}
+/// Steps of the golden run.
+const STEPS: u64 = 60;
 
-/// Final-weight fingerprint of the reduced job after 60 steps.
+/// Final-weight fingerprint of the reduced job after [`STEPS`] steps.
 const GOLDEN: &str = "5ec7766053bcd48818f3b9831e0169c03683aa54d790debbf150ddb7cc2047c0";
 
 fn run(cfg: Config, steps: u64) -> Trainer {
@@ -40,9 +37,27 @@ fn run(cfg: Config, steps: u64) -> Trainer {
     t
 }
 
+/// The full reduced job on this CPU's process-default path in the default pool, against the
+/// committed golden, at every test scale: the check that `.ci/run` runs on every CPU of its
+/// matrix (native and emulated). The line it prints goes into the CI summary.
+#[test]
+fn golden_weights_on_this_cpu() {
+    let cfg = Config::process_default().unwrap();
+    let fp = run(cfg, STEPS).model.fingerprint().to_hex();
+    println!(
+        "detkern-train-fingerprint: {fp} path={} threads={}",
+        cfg.isa(),
+        rayon::current_num_threads()
+    );
+    assert_eq!(fp, GOLDEN, "reduced training job on the {} path", cfg.isa());
+}
+
+/// Every path and pool gives the golden weights (the full job natively; under emulation
+/// (`DETKERN_TEST_SCALE < 1`) a scaled number of steps on pools of 1, 3 and 16 threads, compared
+/// with each other, since [`golden_weights_on_this_cpu`] already pins the golden there).
 #[test]
 fn golden_weights_on_every_path_and_pool() {
-    let n = steps();
+    let n = scaled(STEPS as usize) as u64;
     let mut seen: Option<String> = None;
     for cfg in configs() {
         for (threads, pool) in pools() {
