@@ -133,22 +133,61 @@ enum Job {
     ExpMinus(f32),
 }
 
-/// Applies `block` (`W` inputs to `W` outputs) over the slices; the tail is padded to `W` lanes
-/// and goes through the same body. `block` is a closure called statically (never through a
-/// function pointer), so it is inlined into the target-feature function of each path.
+/// One function's body: maps `W` inputs to `W` outputs. A trait method called statically, so
+/// that it is inlined into the target-feature function of each path (a closure would not be: it
+/// does not inherit the path's target features, and every lane operation would become a call).
+trait Block: Copy {
+    fn block<S: MathLanes>(self, s: S, x: &[f32], out: &mut [f32]);
+}
+
+macro_rules! blocks {
+    ($($t:ident => $f:path),* $(,)?) => {$(
+        #[derive(Clone, Copy)]
+        struct $t;
+        impl Block for $t {
+            #[inline(always)]
+            fn block<S: MathLanes>(self, s: S, x: &[f32], out: &mut [f32]) {
+                $f(s, x, out)
+            }
+        }
+    )*};
+}
+
+blocks!(
+    ExpB => exp::exp_block,
+    LnB => ln::ln_block,
+    TanhB => tanh::tanh_block,
+    SigmoidB => sigmoid::sigmoid_block,
+    ErfB => erf::erf_block,
+    GeluB => gelu::gelu_block,
+    GeluTanhB => gelu_tanh::gelu_tanh_block,
+);
+
+/// `exp(x - m)`.
+#[derive(Clone, Copy)]
+struct ExpMinusB(f32);
+
+impl Block for ExpMinusB {
+    #[inline(always)]
+    fn block<S: MathLanes>(self, s: S, x: &[f32], out: &mut [f32]) {
+        exp::exp_minus_block(s, x, self.0, out)
+    }
+}
+
+/// Applies `b` over the slices; the tail is padded to `W` lanes and goes through the same body.
 #[inline(always)]
-fn apply<S: MathLanes>(x: &[f32], out: &mut [f32], block: impl Fn(&[f32], &mut [f32])) {
+fn apply<S: MathLanes, B: Block>(s: S, b: B, x: &[f32], out: &mut [f32]) {
     let mut xs = x.chunks_exact(S::W);
     let mut os = out.chunks_exact_mut(S::W);
     for (xi, oi) in (&mut xs).zip(&mut os) {
-        block(xi, oi);
+        b.block(s, xi, oi);
     }
     let rest = xs.remainder();
     if !rest.is_empty() {
         let mut px = [0.0f32; 8];
         let mut po = [0.0f32; 8];
         px[..rest.len()].copy_from_slice(rest);
-        block(&px[..S::W], &mut po[..S::W]);
+        b.block(s, &px[..S::W], &mut po[..S::W]);
         os.into_remainder().copy_from_slice(&po[..rest.len()]);
     }
 }
@@ -156,16 +195,14 @@ fn apply<S: MathLanes>(x: &[f32], out: &mut [f32], block: impl Fn(&[f32], &mut [
 #[inline(always)]
 fn map_on<S: MathLanes>(s: S, job: Job, x: &[f32], out: &mut [f32]) {
     match job {
-        Job::Map(Function::Exp) => apply::<S>(x, out, |x, o| exp::exp_block(s, x, o)),
-        Job::Map(Function::Ln) => apply::<S>(x, out, |x, o| ln::ln_block(s, x, o)),
-        Job::Map(Function::Tanh) => apply::<S>(x, out, |x, o| tanh::tanh_block(s, x, o)),
-        Job::Map(Function::Sigmoid) => apply::<S>(x, out, |x, o| sigmoid::sigmoid_block(s, x, o)),
-        Job::Map(Function::Erf) => apply::<S>(x, out, |x, o| erf::erf_block(s, x, o)),
-        Job::Map(Function::Gelu) => apply::<S>(x, out, |x, o| gelu::gelu_block(s, x, o)),
-        Job::Map(Function::GeluTanh) => {
-            apply::<S>(x, out, |x, o| gelu_tanh::gelu_tanh_block(s, x, o))
-        }
-        Job::ExpMinus(m) => apply::<S>(x, out, |x, o| exp::exp_minus_block(s, x, m, o)),
+        Job::Map(Function::Exp) => apply(s, ExpB, x, out),
+        Job::Map(Function::Ln) => apply(s, LnB, x, out),
+        Job::Map(Function::Tanh) => apply(s, TanhB, x, out),
+        Job::Map(Function::Sigmoid) => apply(s, SigmoidB, x, out),
+        Job::Map(Function::Erf) => apply(s, ErfB, x, out),
+        Job::Map(Function::Gelu) => apply(s, GeluB, x, out),
+        Job::Map(Function::GeluTanh) => apply(s, GeluTanhB, x, out),
+        Job::ExpMinus(m) => apply(s, ExpMinusB(m), x, out),
     }
 }
 
