@@ -76,6 +76,50 @@ const GOLDEN_FUNCTIONS: [(&str, &str); 7] = [
     ),
 ];
 
+/// Every function of `Function::ALL` has a golden fingerprint here, known values in
+/// `tests/math.rs`, an oracle in the exhaustive tool, and its own scalar reference file
+/// (`kernels/src/math/reference/NAME.rs`): adding a function without them fails here.
+#[test]
+fn every_function_has_golden_entries_tests_and_a_reference_file() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let read =
+        |p: &str| std::fs::read_to_string(root.join(p)).unwrap_or_else(|e| panic!("{p}: {e}"));
+    let (math_tests, exhaustive) = (read("tests/math.rs"), read("tools/exhaustive/src/main.rs"));
+    let mut names: Vec<&str> = Function::ALL.iter().map(|f| f.name()).collect();
+    names.sort_unstable();
+    names.dedup();
+    assert_eq!(
+        names.len(),
+        Function::ALL.len(),
+        "function names are unique"
+    );
+    for f in Function::ALL {
+        let (name, variant) = (f.name(), format!("Function::{f:?}"));
+        assert!(
+            GOLDEN_FUNCTIONS.iter().any(|g| g.0 == name),
+            "{name}: no golden fingerprint in GOLDEN_FUNCTIONS"
+        );
+        assert!(
+            math_tests.contains(&format!("{variant} => vec![")),
+            "{name}: no known values in tests/math.rs"
+        );
+        assert!(
+            exhaustive.contains(&format!("{variant} =>")),
+            "{name}: no oracle in tools/exhaustive"
+        );
+        let reference = read(&format!("kernels/src/math/reference/{name}.rs"));
+        assert!(
+            reference.contains(&format!("pub fn {name}(x: f32) -> f32")),
+            "{name}: kernels/src/math/reference/{name}.rs does not define it"
+        );
+    }
+    assert_eq!(
+        GOLDEN_FUNCTIONS.len(),
+        Function::ALL.len(),
+        "a golden entry without a function"
+    );
+}
+
 #[test]
 fn functions_match_golden_fingerprints_on_every_path_and_pool() {
     let x = inputs();

@@ -514,3 +514,74 @@ fn gradients_agree_with_finite_differences() {
         }
     }
 }
+
+// ------------------------------------------------------------------ `_into` forms
+
+#[test]
+fn into_forms_equal_the_allocating_forms_in_any_output_layout() {
+    let (rows, cols) = (37, 133);
+    let x = logits(rows, cols, 21);
+    let g = matrix(1, cols, 22, 2.0).row(0).to_owned();
+    let b = matrix(1, cols, 23, 2.0).row(0).to_owned();
+    type Into<'a> = dyn Fn(Config, ndarray::ArrayViewMut2<'_, f32>) + Sync + 'a;
+    for cfg in configs() {
+        for &(_, ref pool) in pools() {
+            let ops: [(&str, Array2<f32>, &Into<'_>); 4] = [
+                (
+                    "softmax",
+                    cfg.try_softmax(x.view()).unwrap(),
+                    &(|c, o| c.try_softmax_into(x.view(), o).unwrap()),
+                ),
+                (
+                    "log_softmax",
+                    cfg.try_log_softmax(x.view()).unwrap(),
+                    &(|c, o| c.try_log_softmax_into(x.view(), o).unwrap()),
+                ),
+                (
+                    "layer_norm",
+                    cfg.try_layer_norm(x.view(), g.view(), b.view(), 1e-5)
+                        .unwrap(),
+                    &(|c, o| {
+                        c.try_layer_norm_into(x.view(), g.view(), b.view(), 1e-5, o)
+                            .unwrap()
+                    }),
+                ),
+                (
+                    "rms_norm",
+                    cfg.try_rms_norm(x.view(), g.view(), 1e-5).unwrap(),
+                    &(|c, o| c.try_rms_norm_into(x.view(), g.view(), 1e-5, o).unwrap()),
+                ),
+            ];
+            for (name, want, into) in &ops {
+                // Standard layout, filled with garbage first.
+                let mut out = Array2::from_elem((rows, cols), f32::NAN);
+                pool.install(|| into(cfg, out.view_mut()));
+                assert_same(&out, want, &format!("{name}_into on {}", cfg.isa()));
+                // Column-major output (not contiguous by rows).
+                let mut t = Array2::from_elem((cols, rows), 7.0f32);
+                pool.install(|| into(cfg, t.view_mut().reversed_axes()));
+                assert_same(
+                    &t.t().to_owned(),
+                    want,
+                    &format!("{name}_into (column-major) on {}", cfg.isa()),
+                );
+            }
+        }
+    }
+    // A wrong output shape is an error naming both shapes; the plain form panics with it.
+    let mut small = Array2::<f32>::zeros((rows, cols - 1));
+    let e = Config::best()
+        .try_softmax_into(x.view(), small.view_mut())
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("[37, 133]") && e.contains("[37, 132]"), "{e}");
+    let p = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        nn::layer_norm_into(x.view(), g.view(), b.view(), 1e-5, small.view_mut())
+    }))
+    .unwrap_err();
+    let msg = p.downcast_ref::<String>().unwrap();
+    assert!(
+        msg.contains("layer_norm") && msg.contains("[37, 132]"),
+        "{msg}"
+    );
+}

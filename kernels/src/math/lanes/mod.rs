@@ -3,13 +3,16 @@
 //!
 //! Every operation is exact in the IEEE sense (one rounding per arithmetic operation, one per
 //! `fma`; conversions round to nearest-even; bit operations are exact), so a function written
-//! once over this trait computes the same bits in every lane on every path. Every operation is
-//! exercised by the functions' tests, which compare every path with the plain scalar reference
-//! (`tests/math.rs`).
+//! once over this trait computes the same bits in every lane on every path. `tests.rs` checks
+//! every operation of every token lane by lane against the one-lane `Scalar` implementation
+//! (and that against plain Rust arithmetic); the functions' tests compare every path with the
+//! plain scalar reference (`tests/math.rs`).
 
 #[cfg(target_arch = "aarch64")]
 mod neon;
 mod scalar;
+#[cfg(test)]
+mod tests;
 #[cfg(target_arch = "x86_64")]
 mod x86;
 
@@ -85,4 +88,11 @@ pub(crate) trait MathLanes: Copy {
     fn gather(self, table: &[f64; 128], idx: Self::I) -> Self::V;
     /// `table[idx & 15]` per lane (a table small enough to be held in registers).
     fn lookup16(self, table: &[u64; 16], idx: Self::I) -> Self::I;
+
+    /// Loads `src[0..W]` (test only).
+    #[cfg(test)]
+    fn test_load_f64(self, src: &[f64]) -> Self::V;
+    /// Stores the lanes into `dst[0..W]` (test only).
+    #[cfg(test)]
+    fn test_store_f64(self, v: Self::V, dst: &mut [f64]);
 }

@@ -164,4 +164,16 @@ impl MathLanes for Neon {
         // SAFETY: NEON is baseline; `v` holds 2 u64.
         unsafe { vld1q_u64(v.as_ptr()) }
     }
+    #[cfg(test)]
+    fn test_load_f64(self, src: &[f64]) -> float64x2_t {
+        assert!(src.len() >= 2);
+        // SAFETY: NEON is baseline; `src` holds at least 2 doubles (checked above).
+        unsafe { vld1q_f64(src.as_ptr()) }
+    }
+    #[cfg(test)]
+    fn test_store_f64(self, v: float64x2_t, dst: &mut [f64]) {
+        assert!(dst.len() >= 2);
+        // SAFETY: NEON is baseline; `dst` holds at least 2 doubles (checked above).
+        unsafe { vst1q_f64(dst.as_mut_ptr(), v) }
+    }
 }

@@ -122,4 +122,12 @@ impl MathLanes for Scalar {
     fn lookup16(self, table: &[u64; 16], idx: u64) -> u64 {
         table[(idx & 15) as usize]
     }
+    #[cfg(test)]
+    fn test_load_f64(self, src: &[f64]) -> f64 {
+        src[0]
+    }
+    #[cfg(test)]
+    fn test_store_f64(self, v: f64, dst: &mut [f64]) {
+        dst[0] = v;
+    }
 }

@@ -182,6 +182,18 @@ impl MathLanes for Sse2 {
         // SAFETY: SSE2 is baseline; `v` holds 16 bytes.
         unsafe { _mm_loadu_si128(v.as_ptr().cast()) }
     }
+    #[cfg(test)]
+    fn test_load_f64(self, src: &[f64]) -> __m128d {
+        assert!(src.len() >= 2);
+        // SAFETY: SSE2 is baseline; `src` holds at least 2 doubles (checked above).
+        unsafe { _mm_loadu_pd(src.as_ptr()) }
+    }
+    #[cfg(test)]
+    fn test_store_f64(self, v: __m128d, dst: &mut [f64]) {
+        assert!(dst.len() >= 2);
+        // SAFETY: SSE2 is baseline; `dst` holds at least 2 doubles (checked above).
+        unsafe { _mm_storeu_pd(dst.as_mut_ptr(), v) }
+    }
 }
 
 // ---------------------------------------------------------------- AVX2 + FMA
@@ -346,6 +358,18 @@ impl MathLanes for Avx2 {
             _mm256_i64gather_epi64::<8>(table.as_ptr().cast(), idx)
         }
     }
+    #[cfg(test)]
+    fn test_load_f64(self, src: &[f64]) -> __m256d {
+        assert!(src.len() >= 4);
+        // SAFETY: the Avx2 token proves AVX2; `src` holds at least 4 doubles (checked above).
+        unsafe { _mm256_loadu_pd(src.as_ptr()) }
+    }
+    #[cfg(test)]
+    fn test_store_f64(self, v: __m256d, dst: &mut [f64]) {
+        assert!(dst.len() >= 4);
+        // SAFETY: the Avx2 token proves AVX2; `dst` holds at least 4 doubles (checked above).
+        unsafe { _mm256_storeu_pd(dst.as_mut_ptr(), v) }
+    }
 }
 
 // ---------------------------------------------------------------- AVX-512F
@@ -509,5 +533,17 @@ impl MathLanes for Avx512 {
             let hi = _mm512_loadu_si512(table[8..].as_ptr().cast());
             _mm512_permutex2var_epi64(lo, idx, hi)
         }
+    }
+    #[cfg(test)]
+    fn test_load_f64(self, src: &[f64]) -> __m512d {
+        assert!(src.len() >= 8);
+        // SAFETY: the Avx512 token proves AVX-512F; `src` holds at least 8 doubles (checked above).
+        unsafe { _mm512_loadu_pd(src.as_ptr()) }
+    }
+    #[cfg(test)]
+    fn test_store_f64(self, v: __m512d, dst: &mut [f64]) {
+        assert!(dst.len() >= 8);
+        // SAFETY: the Avx512 token proves AVX-512F; `dst` holds at least 8 doubles (checked above).
+        unsafe { _mm512_storeu_pd(dst.as_mut_ptr(), v) }
     }
 }
