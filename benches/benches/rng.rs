@@ -3,7 +3,8 @@
 //! Groups: `u32-<threads>` (raw 32-bit words: detkern Philox4x32-10 `words` vs rand_chacha
 //! `ChaCha8Rng::fill_bytes` vs rand `StdRng::fill_bytes`, and detkern's ChaCha8 stream),
 //! `uniform_f32-<threads>` (detkern `fill_uniform` vs `StdRng` sampling `f32`),
-//! `normal_f32-<threads>` (detkern `fill_normal` vs `rand_distr::StandardNormal` on `StdRng`).
+//! `normal_f32-<threads>` and `normal_f64-<threads>` (detkern `fill_normal` vs
+//! `rand_distr::StandardNormal` on `StdRng`).
 //! `threads` is `1t` (a 1-thread rayon pool) or `all`. Peers are sequential generators: they
 //! run on one thread in both groups. 2^20 elements (4 MiB) per call.
 //!
@@ -70,6 +71,20 @@ fn bench(c: &mut Criterion) {
 
         let mut g = c.benchmark_group(format!("normal_f32-{threads}"));
         g.throughput(Throughput::Elements(N as u64));
+        g.bench_function("detkern_philox", |b| {
+            b.iter(|| pool.install(|| philox.fill_normal(black_box(&mut out))))
+        });
+        g.bench_function("rand_distr_standard_normal_stdrng", |b| {
+            b.iter(|| {
+                out.iter_mut()
+                    .for_each(|o| *o = StandardNormal.sample(&mut std_rng))
+            })
+        });
+        g.finish();
+
+        let mut g = c.benchmark_group(format!("normal_f64-{threads}"));
+        g.throughput(Throughput::Elements(N as u64));
+        let mut out = vec![0f64; N];
         g.bench_function("detkern_philox", |b| {
             b.iter(|| pool.install(|| philox.fill_normal(black_box(&mut out))))
         });

@@ -2,8 +2,8 @@
 
 use crate::config::process_default;
 use crate::{Config, Error};
-use detkern_kernels::fpenv;
 use detkern_kernels::Path;
+use detkern_kernels::fpenv;
 use rayon::prelude::*;
 use std::ops::Range;
 

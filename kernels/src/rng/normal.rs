@@ -77,64 +77,78 @@ fn ln_f64<S: MathLanes>(s: S, x: S::V) -> S::V {
     s.add(hi, s.fma(s.mul(r, r), q, l))
 }
 
-/// `W` `f32` pairs from `2W` words.
-#[inline(always)]
-fn block_f32<S: RngLanes>(s: S, words: &[u32], out: &mut [f32]) {
-    let w = <S as MathLanes>::W;
-    let x = s.load_u64(words);
-    let m = s.add_i(s.shr_i(s.and_i(x, s.splat_i(0xffff_ffff)), 8), s.splat_i(1));
-    let u = s.mul(int52(s, m), s.splat(1.0 / (1u64 << 24) as f64));
-    let t = s.mul(int52(s, s.shr_i(x, 40)), s.splat(1.0 / (1u64 << 23) as f64));
-    // ln(u) by the body of Function::Ln (u is an f32 value, stored exactly).
-    let (mut uf, mut lf) = ([0.0f32; 8], [0.0f32; 8]);
-    s.store_f32(u, &mut uf);
-    ln_block(s, &uf[..w], &mut lf[..w]);
-    let l = s.load_f32(&lf);
-    let r = s.round_f32(s.sqrt(s.mul(l, s.splat(-2.0))));
-    let (sn, cs) = sincospi_nonneg(s, t);
-    let (sn, cs) = (s.round_f32(sn), s.round_f32(cs));
-    s.store_pairs_f32(s.mul(r, cs), s.mul(r, sn), out);
+/// A pair body: `W` pairs from `WORDS * W` words. Called statically (never through a function
+/// pointer or closure), so it inlines into the target-feature function of each path.
+trait Pairs {
+    type T: Copy + Default;
+    /// Words per pair.
+    const WORDS: usize;
+    fn block<S: RngLanes>(s: S, words: &[u32], out: &mut [Self::T]);
 }
 
-/// `W` `f64` pairs from `4W` words.
-#[inline(always)]
-fn block_f64<S: RngLanes>(s: S, words: &[u32], out: &mut [f64]) {
-    let (a, b) = s.load_u64_pairs(words);
-    let u = s.mul(
-        s.add(int53(s, s.shr_i(a, 11)), s.splat(1.0)),
-        s.splat(1.0 / (1u64 << 53) as f64),
-    );
-    let t = s.mul(int53(s, s.shr_i(b, 11)), s.splat(1.0 / (1u64 << 52) as f64));
-    let r = s.sqrt(s.mul(ln_f64(s, u), s.splat(-2.0)));
-    let (sn, cs) = sincospi_nonneg(s, t);
-    s.store_pairs_f64(s.mul(r, cs), s.mul(r, sn), out);
+/// The `f32` pairs.
+struct F32;
+
+impl Pairs for F32 {
+    type T = f32;
+    const WORDS: usize = 2;
+    #[inline(always)]
+    fn block<S: RngLanes>(s: S, words: &[u32], out: &mut [f32]) {
+        let w = <S as MathLanes>::W;
+        let x = s.load_u64(words);
+        let m = s.add_i(s.shr_i(s.and_i(x, s.splat_i(0xffff_ffff)), 8), s.splat_i(1));
+        let u = s.mul(int52(s, m), s.splat(1.0 / (1u64 << 24) as f64));
+        let t = s.mul(int52(s, s.shr_i(x, 40)), s.splat(1.0 / (1u64 << 23) as f64));
+        // ln(u) by the body of Function::Ln (u is an f32 value, stored exactly).
+        let (mut uf, mut lf) = ([0.0f32; 8], [0.0f32; 8]);
+        s.store_f32(u, &mut uf);
+        ln_block(s, &uf[..w], &mut lf[..w]);
+        let l = s.load_f32(&lf);
+        let r = s.round_f32(s.sqrt(s.mul(l, s.splat(-2.0))));
+        let (sn, cs) = sincospi_nonneg(s, t);
+        let (sn, cs) = (s.round_f32(sn), s.round_f32(cs));
+        s.store_pairs_f32(s.mul(r, cs), s.mul(r, sn), out);
+    }
 }
 
-/// Applies `block` (`W` pairs from `words_per_pair * W` words) over the slices; a short tail
-/// runs the same body on zero-padded words.
+/// The `f64` pairs.
+struct F64;
+
+impl Pairs for F64 {
+    type T = f64;
+    const WORDS: usize = 4;
+    #[inline(always)]
+    fn block<S: RngLanes>(s: S, words: &[u32], out: &mut [f64]) {
+        let (a, b) = s.load_u64_pairs(words);
+        let u = s.mul(
+            s.add(int53(s, s.shr_i(a, 11)), s.splat(1.0)),
+            s.splat(1.0 / (1u64 << 53) as f64),
+        );
+        let t = s.mul(int53(s, s.shr_i(b, 11)), s.splat(1.0 / (1u64 << 52) as f64));
+        let r = s.sqrt(s.mul(ln_f64(s, u), s.splat(-2.0)));
+        let (sn, cs) = sincospi_nonneg(s, t);
+        s.store_pairs_f64(s.mul(r, cs), s.mul(r, sn), out);
+    }
+}
+
+/// Applies `B` over the slices; a short tail runs the same body on zero-padded words.
 #[inline(always)]
-fn pairs<S: RngLanes, T: Copy + Default>(
-    s: S,
-    words_per_pair: usize,
-    words: &[u32],
-    out: &mut [T],
-    block: impl Fn(S, &[u32], &mut [T]),
-) {
+fn pairs<S: RngLanes, B: Pairs>(s: S, words: &[u32], out: &mut [B::T]) {
     let w = <S as MathLanes>::W;
-    let (step_w, step_o) = (words_per_pair * w, 2 * w);
+    let (step_w, step_o) = (B::WORDS * w, 2 * w);
     let full = out.len() / step_o;
     let (body, tail) = out.split_at_mut(full * step_o);
     for (wi, oi) in words
         .chunks_exact(step_w)
         .zip(body.chunks_exact_mut(step_o))
     {
-        block(s, wi, oi);
+        B::block(s, wi, oi);
     }
     if !tail.is_empty() {
-        let (mut pw, mut po) = ([0u32; 32], [T::default(); 16]);
+        let (mut pw, mut po) = ([0u32; 32], [B::T::default(); 16]);
         let rest = &words[full * step_w..];
         pw[..rest.len()].copy_from_slice(rest);
-        block(s, &pw[..step_w], &mut po[..step_o]);
+        B::block(s, &pw[..step_w], &mut po[..step_o]);
         tail.copy_from_slice(&po[..tail.len()]);
     }
 }
@@ -148,7 +162,7 @@ impl RngKernel for NormalF32<'_> {
     type Out = ();
     #[inline(always)]
     fn run<S: RngLanes>(self, s: S) {
-        pairs(s, 2, self.words, self.out, block_f32)
+        pairs::<S, F32>(s, self.words, self.out)
     }
 }
 
@@ -161,7 +175,7 @@ impl RngKernel for NormalF64<'_> {
     type Out = ();
     #[inline(always)]
     fn run<S: RngLanes>(self, s: S) {
-        pairs(s, 4, self.words, self.out, block_f64)
+        pairs::<S, F64>(s, self.words, self.out)
     }
 }
 

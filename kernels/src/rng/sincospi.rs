@@ -67,24 +67,33 @@ pub(crate) fn sincospi_nonneg<S: MathLanes>(s: S, t: S::V) -> (S::V, S::V) {
     let qm = s.add(s.add(t, t), magic);
     let q = s.sub(qm, magic);
     let (sr, cr) = sincospi_core(s, s.sub(t, s.mul(q, s.splat(0.5))));
-    // Bit 0 and bit 1 of q, as the flags "1.0 | bit == 1.0" (bit clear).
-    let (qb, one) = (s.to_bits(qm), s.splat(1.0));
-    let clear = |bit: u64| {
-        s.eq(
-            s.bits_to_f64(s.or_i(s.and_i(qb, s.splat_i(bit)), s.to_bits(one))),
-            one,
-        )
-    };
-    let neg0 = s.splat(-0.0);
-    let neg = |v: S::V| s.sub(neg0, v);
-    let (even, upper) = (clear(1), clear(2));
-    let (sn, cs) = (s.select(even, sr, cr), s.select(even, cr, neg(sr)));
-    let (sn, cs) = (s.select(upper, sn, neg(sn)), s.select(upper, cs, neg(cs)));
+    let qb = s.to_bits(qm);
+    let (even, upper) = (bit_clear(s, qb, 1), bit_clear(s, qb, 2));
+    let (sn, cs) = (s.select(even, sr, cr), s.select(even, cr, neg(s, sr)));
+    let (sn, cs) = (
+        s.select(upper, sn, neg(s, sn)),
+        s.select(upper, cs, neg(s, cs)),
+    );
     let zero = s.splat(0.0);
     (
         s.select(s.eq(sn, zero), zero, sn),
         s.select(s.eq(cs, zero), zero, cs),
     )
+}
+
+/// Lanes where `i & bit` is zero (`bit` a power of two below `2^52`), by comparing
+/// `1.0 | (i & bit)` with `1.0`.
+#[inline(always)]
+fn bit_clear<S: MathLanes>(s: S, i: S::I, bit: u64) -> S::M {
+    let one = s.splat(1.0);
+    let v = s.or_i(s.and_i(i, s.splat_i(bit)), s.to_bits(one));
+    s.eq(s.bits_to_f64(v), one)
+}
+
+/// `-v`, exactly (`-0 - v`).
+#[inline(always)]
+fn neg<S: MathLanes>(s: S, v: S::V) -> S::V {
+    s.sub(s.splat(-0.0), v)
 }
 
 struct SinCosPi<'a> {
