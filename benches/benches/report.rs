@@ -19,11 +19,11 @@
 //! result that changed between repetitions is caught too. The run fails (exit 1, loudly) if any
 //! two detkern cells of one workload size disagree.
 //!
-//! Sizes come in tiers: **small** sizes run in every mode on every path (they are the
-//! `--quick` and `--fingerprints-only` list), **medium** sizes run in the full mode on every
-//! path, **large** sizes (matmul beyond 2·512³ flops, 4096² softmax) in the full mode on the
-//! fast paths only (AVX2, AVX-512, NEON): the scalar and SSE2 paths emulate every fused
-//! multiply-add in software. Fingerprints are compared on whatever set of paths ran a size.
+//! Sizes come in tiers ([`Tier`]). The scalar and SSE2 paths emulate every fused multiply-add in
+//! software (a few hundred times slower than AVX-512 on matmul, and tens of times more under
+//! qemu), so they run a capped list: never the large sizes (matmul beyond 2·512³ flops, 4096²
+//! softmax), and in `--quick` / `--fingerprints-only` only the cheap small sizes. Fingerprints
+//! are compared on whatever set of paths and thread counts ran a size.
 //!
 //! Threads: detkern and the rayon-based peers (`gemm` `Parallelism::Rayon(n)`, `faer`
 //! `Par::rayon(n)`, the SIMD/rayon sums, the chunked libm and rand peers) run inside a pool of
@@ -38,6 +38,7 @@ use detkern::algorithm;
 use detkern::rng::{CounterRng, Philox};
 use detkern::train::{TaskSpec, Trainer};
 use detkern::{Accum, Config, Fingerprint, Isa};
+use detkern_bench::plain_mlp::{PlainTrainer, Threads};
 use detkern_bench::report::{
     self, Budget, DETKERN, Machine, Report, Row, Work, bytes_label, json, svg, text,
 };
@@ -54,12 +55,34 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
-/// Which runs include a size (see the crate documentation).
+/// Which runs and paths include a size. "Slow paths" are scalar and SSE2.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Tier {
+    /// Every mode, every path.
     Small,
+    /// Every mode; the slow paths only in the full run.
+    SmallFastPaths,
+    /// The full run, every path.
     Medium,
+    /// The full run, fast paths only.
     Large,
+}
+
+impl Tier {
+    /// Whether a run (`quick`: `--quick` or `--fingerprints-only`) includes the size.
+    fn in_run(self, quick: bool) -> bool {
+        !quick || matches!(self, Tier::Small | Tier::SmallFastPaths)
+    }
+
+    /// Whether `isa` runs the size in such a run.
+    fn on_path(self, isa: Isa, quick: bool) -> bool {
+        let slow = matches!(isa, Isa::Scalar | Isa::Sse2);
+        match self {
+            Tier::Small | Tier::Medium => true,
+            Tier::SmallFastPaths => !slow || !quick,
+            Tier::Large => !slow,
+        }
+    }
 }
 
 /// One workload size.
@@ -155,10 +178,10 @@ fn specs() -> Vec<(Spec, Tier)> {
             let flops = 2 * m * k * n;
             let tier = if flops > 2 * 512 * 512 * 512 {
                 Large
-            } else if (!f64 && flops <= 2 * 256 * 256 * 256 && m <= 256)
-                || (f64 && flops <= 2 * 128 * 128 * 128)
-            {
+            } else if flops <= 2 * 128 * 128 * 128 {
                 Small
+            } else if !f64 && (m, k, n) == (256, 256, 256) {
+                SmallFastPaths
             } else {
                 Medium
             };
@@ -184,7 +207,7 @@ fn specs() -> Vec<(Spec, Tier)> {
     v.push((Spec::Uniform { n: 1 << 20 }, Small));
     v.push((Spec::Normal { n: 1 << 18 }, Small));
     v.push((Spec::Normal { n: 1 << 20 }, Medium));
-    v.push((Spec::Train { steps: 3 }, Small));
+    v.push((Spec::Train { steps: 3 }, SmallFastPaths));
     v
 }
 
@@ -225,16 +248,17 @@ where
     Box::new(FnCell { state, run, fp })
 }
 
-/// Training: `run` is one step; the fingerprint is the model's after the first `steps` steps of
-/// a fresh trainer, taken when the cell is built.
-struct TrainCell {
-    trainer: Trainer,
+/// Training: `run` is one step; the fingerprint was taken when the cell was built, after the
+/// first `steps` steps of a fresh trainer.
+struct TrainCell<T> {
+    trainer: T,
+    step: fn(&mut T) -> f32,
     fp: Fingerprint,
 }
 
-impl Cell for TrainCell {
+impl<T: Send> Cell for TrainCell<T> {
     fn run(&mut self) {
-        black_box(self.trainer.train_step());
+        black_box((self.step)(&mut self.trainer));
     }
     fn fingerprint(&self) -> Fingerprint {
         self.fp
@@ -327,7 +351,7 @@ impl Ctx {
     ) -> Vec<Contestant<'a>> {
         self.isas
             .iter()
-            .filter(|c| tier != Tier::Large || !matches!(c.isa(), Isa::Scalar | Isa::Sse2))
+            .filter(|c| tier.on_path(c.isa(), self.quick))
             .map(|&cfg| {
                 let make = make.clone();
                 Contestant {
@@ -738,14 +762,34 @@ fn train(ctx: &mut Ctx, spec: Spec, tier: Tier) {
     let Spec::Train { steps } = spec else {
         unreachable!()
     };
-    let cs = ctx.detkern(tier, move |cfg, _| {
+    let mut cs = ctx.detkern(tier, move |cfg, _| {
         let mut trainer = Trainer::new(cfg, TaskSpec::default_job());
         for _ in 0..steps {
             trainer.train_step();
         }
         let fp = trainer.model.fingerprint();
-        Box::new(TrainCell { trainer, fp })
+        Box::new(TrainCell {
+            trainer,
+            step: Trainer::train_step,
+            fp,
+        })
     });
+    // The same model, data and first weights on plain ndarray (the lead's `plain_mlp`). Its
+    // weights are private, so its fingerprint is of its first `steps` losses.
+    cs.push(peer(
+        "plain_ndarray_mlp",
+        Box::new(move |t| {
+            let det = Trainer::new(Config::best(), TaskSpec::default_job());
+            let mode = if t == 1 { Threads::One } else { Threads::Rayon };
+            let mut trainer = PlainTrainer::from_trainer(&det, 7, mode);
+            let losses: Vec<f32> = (0..steps).map(|_| trainer.train_step()).collect();
+            Box::new(TrainCell {
+                trainer,
+                step: PlainTrainer::train_step,
+                fp: Fingerprint::of_slice(algorithm::TRAIN, &losses),
+            })
+        }),
+    ));
     ctx.run(spec, cs);
 }
 
@@ -1012,7 +1056,7 @@ fn main() {
 
     let todo: Vec<(Spec, Tier)> = specs()
         .into_iter()
-        .filter(|(_, tier)| !ctx.quick || *tier == Tier::Small)
+        .filter(|(_, tier)| tier.in_run(ctx.quick))
         .filter(|(s, _)| {
             let key = format!("{}/{}", s.workload(), s.size());
             ctx.filter.is_empty() || ctx.filter.iter().any(|f| key.contains(f.as_str()))
@@ -1037,17 +1081,18 @@ fn main() {
 
     let mut notes = vec![
         format!(
-            "Tiers: `{mode}` runs {}; the scalar and SSE2 paths skip the large sizes (matmul above 2·512³ flops, softmax 4096²).",
+            "Sizes: `{mode}` runs {}; the scalar and SSE2 paths (software fused multiply-add) {}.",
+            if quick { "the small sizes" } else { "every size" },
             if quick {
-                "the small sizes on every path"
+                "skip matmul_f32 256³ and the training step"
             } else {
-                "every size"
+                "skip the large sizes (matmul above 2·512³ flops, softmax 4096²)"
             }
         ),
         format!(
             "Threads: detkern, gemm (`Parallelism::Rayon(n)`), faer (`Par::rayon(n)`) and the rayon-based peers run in a rayon pool of the row's size; matrixmultiply (ndarray `general_mat_mul`) uses its own pool, fixed per process by `MATMUL_NUM_THREADS` (default: physical cores, at most 4): {mm_threads} here."
         ),
-        "Peers: `nondet_*` are detkern_bench's non-deterministic SIMD sum/dot with 4, 8 or 16 accumulators, `rayon_iter` is `par_iter().sum()`; `libm_f32_exp` is `f32::exp` (the platform libm) over rayon chunks; `libm_simd_softmax` uses `f32::exp`, a SIMD sum and the reciprocal; the rand peers run ChaCha8 in rayon chunks of 8192.".to_string(),
+        "Peers: `nondet_*` are detkern_bench's non-deterministic SIMD sum/dot with 4, 8 or 16 accumulators, `rayon_iter` is `par_iter().sum()`; `libm_f32_exp` is `f32::exp` (the platform libm) over rayon chunks; `libm_simd_softmax` uses `f32::exp`, a SIMD sum and the reciprocal; the rand peers run ChaCha8 in rayon chunks of 8192; `plain_ndarray_mlp` is the same MLP step on plain ndarray (`detkern_bench::plain_mlp`, products by matrixmultiply on its own threads, elementwise work in the pool when threads > 1), fingerprinted by its first losses (its weights are private).".to_string(),
     ];
     if !ctx.fp_only {
         notes.push(format!(

@@ -88,12 +88,12 @@ pub fn render(a: &Report, b: &Report, c: &Comparison) -> String {
         c.agree.len() + c.differ.len()
     );
     for (key, fp) in &c.agree {
-        let _ = writeln!(o, "  agree   {key:<34} {}", &fp[..fp.len().min(16)]);
+        let _ = writeln!(o, "  agree   {key:<40} {}", &fp[..fp.len().min(16)]);
     }
     for (key, x, y) in &c.differ {
         let _ = writeln!(
             o,
-            "  DIFFER  {key:<34} a {} b {}",
+            "  DIFFER  {key:<40} a {} b {}",
             &x[..x.len().min(16)],
             &y[..y.len().min(16)]
         );
@@ -119,7 +119,7 @@ pub fn render(a: &Report, b: &Report, c: &Comparison) -> String {
             "\npeers, cells (workload size × threads) in both reports with equal bits:"
         );
         for (peer, (same, all)) in &c.peers {
-            let _ = writeln!(o, "  {peer:<34} {same} of {all}");
+            let _ = writeln!(o, "  {peer:<40} {same} of {all}");
         }
     }
     let verdict = if c.ok() {

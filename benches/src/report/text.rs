@@ -265,12 +265,15 @@ pub fn markdown(report: &Report, svg: Option<&str>) -> String {
             } else {
                 format!("| {} | {} |", r.size, r.label())
             };
-            let mut spread: f64 = 0.0;
+            // Largest spread over the cells that took more than one sample.
+            let mut spread: Option<f64> = None;
             for t in &threads {
                 match cells.iter().find(|c| c.threads == *t) {
                     Some(c) => match (c.throughput(), c.stats) {
                         (Some(tp), Some(s)) => {
-                            spread = spread.max(s.spread());
+                            if s.samples > 1 {
+                                spread = Some(spread.map_or(s.spread(), |x| x.max(s.spread())));
+                            }
                             let ratio = report
                                 .ratio_to_fastest_peer(c)
                                 .map_or(String::new(), |x| format!(" ({})", num(x)));
@@ -289,7 +292,8 @@ pub fn markdown(report: &Report, svg: Option<&str>) -> String {
                     .replace("same bits as detkern", "= detkern")
                     .replace("differs from detkern", "≠ detkern")
             };
-            let _ = writeln!(o, "{line} {:.0}% | {bits} |", spread * 100.0);
+            let spread = spread.map_or("1 sample".to_string(), |x| format!("{:.0}%", x * 100.0));
+            let _ = writeln!(o, "{line} {spread} | {bits} |");
         }
         o.push('\n');
     }
