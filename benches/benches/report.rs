@@ -52,7 +52,7 @@ use rayon::{ThreadPool, ThreadPoolBuilder};
 use std::collections::BTreeMap;
 use std::hint::black_box;
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 /// Which runs and paths include a size. "Slow paths" are scalar and SSE2.
@@ -942,7 +942,10 @@ fn args() -> Args {
     let mut a = Args {
         quick: false,
         fp_only: false,
-        out: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../target/report")),
+        out: Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .expect("the bench crate is inside the workspace")
+            .join("target/report"),
         filter: Vec::new(),
     };
     let mut it = std::env::args().skip(1);
@@ -1002,10 +1005,10 @@ fn main() {
     let quick = args.quick || args.fp_only;
     let budget = if quick {
         Budget {
-            min_sample_s: 0.002,
+            min_sample_s: 0.005,
             min_samples: 3,
-            max_samples: 7,
-            max_cell_s: 0.05,
+            max_samples: 9,
+            max_cell_s: 0.15,
         }
     } else {
         Budget {
