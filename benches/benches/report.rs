@@ -325,7 +325,12 @@ impl Ctx {
             .expect("thread pool")
     }
 
-    fn progress(&self, msg: &str) {
+    /// The progress line on stderr: rewritten for every cell on a terminal, one line per
+    /// workload size otherwise (logs).
+    fn progress(&self, msg: &str, first_cell: bool) {
+        if !self.tty && !first_cell {
+            return;
+        }
         let t = self.start.elapsed().as_secs();
         let line = format!(
             "[{:>2}/{}] {:>2}:{:02} {msg}",
@@ -336,7 +341,8 @@ impl Ctx {
         );
         let mut e = std::io::stderr().lock();
         if self.tty {
-            let _ = write!(e, "\r\x1b[2K{}", &line[..line.len().min(150)]);
+            let line: String = line.chars().take(150).collect();
+            let _ = write!(e, "\r\x1b[2K{line}");
         } else {
             let _ = writeln!(e, "{line}");
         }
@@ -384,10 +390,10 @@ impl Ctx {
                 Some(isa) => format!("{}[{isa}]", c.name),
                 None => c.name.clone(),
             };
-            self.progress(&format!(
-                "{workload}/{size} {label} t={threads} (cell {}/{n})",
-                j + 1
-            ));
+            self.progress(
+                &format!("{workload}/{size} {label} t={threads} (cell {}/{n})", j + 1),
+                j == 0,
+            );
             let own;
             let pool = match self.pools.iter().find(|(t, _)| *t == threads) {
                 Some((_, p)) => p,
