@@ -113,6 +113,8 @@ fn sampler_outputs(g: &dyn Fn() -> Philox, n: usize) -> Vec<Fingerprint> {
     let perm = g.permutation(n);
     let mut normal = vec![0f32; n];
     g.fill_normal(&mut normal);
+    let mut normal64 = vec![0f64; n];
+    g.fill_normal(&mut normal64);
     let as_f64 = |v: Vec<f64>| Fingerprint::of_slice(algorithm::RNG, &v);
     vec![
         as_f64(u32s.iter().map(|&w| w as f64).collect()),
@@ -122,6 +124,7 @@ fn sampler_outputs(g: &dyn Fn() -> Philox, n: usize) -> Vec<Fingerprint> {
         as_f64(ints.iter().map(|&i| i as f64).collect()),
         as_f64(perm.iter().map(|&i| i as f64).collect()),
         Fingerprint::of_slice(algorithm::RNG, &normal),
+        Fingerprint::of_slice(algorithm::RNG, &normal64),
     ]
 }
 
@@ -168,6 +171,17 @@ fn element_i_depends_only_on_key_stream_and_i() {
         g.fill_normal(&mut normal_short);
         assert_eq!(normal_short, normal_long[..n], "normal prefix of {n}");
     }
+    let mut normal64_long = vec![0f64; 30_001];
+    g.fill_normal(&mut normal64_long);
+    for n in [1usize, 2, 7, 511, 513, 8193, 30_000] {
+        let mut normal64_short = vec![0f64; n];
+        g.fill_normal(&mut normal64_short);
+        assert_eq!(
+            normal64_short,
+            normal64_long[..n],
+            "f64 normal prefix of {n}"
+        );
+    }
     let mut ints_short = vec![0i64; 17];
     g.fill_randint(0..10, &mut ints_short);
     assert_eq!(ints_short, ints_long[..17]);
@@ -212,6 +226,80 @@ fn value_stability() {
     let mut z = [0f32; 3];
     g.fill_normal(&mut z);
     assert_eq!(z.map(f32::to_bits), [0x3f70_ad71, 0xbf61_52c9, 0xbe4b_79ef]);
+}
+
+/// Value stability of the `f64` normal sampler (kept apart from `value_stability`, which is
+/// unchanged): the first outputs as hex bit patterns, on a Philox and a ChaCha stream. A change
+/// here is value-breaking (CHANGELOG, algorithm version).
+#[test]
+fn value_stability_normal_f64() {
+    let g = Philox::new(0x5eed).with_stream(Stream::from_ids(&[0, 1]));
+    let mut z = [0f64; 5];
+    g.fill_normal(&mut z);
+    assert_eq!(
+        z.map(f64::to_bits),
+        [
+            0xbfb0_42e4_699d_0b2f,
+            0xbfe0_08da_41ee_5298,
+            0x3fee_886c_1bc0_84bf,
+            0x3fe5_2638_f36b_92a9,
+            0x3ff6_f4ee_d12c_b85d,
+        ]
+    );
+    let c = ChaCha::new(ChaChaRounds::R8, [1; 32]).with_stream(2);
+    let mut y = [0f64; 2];
+    c.fill_normal(&mut y);
+    assert_eq!(
+        y.map(f64::to_bits),
+        [0x3fff_6dfd_94ab_06bf, 0x3fed_42de_51e4_69ce]
+    );
+}
+
+/// Distance in units in the last place between two finite `f64` of the same sign (or zeros).
+fn ulps64(a: f64, b: f64) -> u64 {
+    let key = |x: f64| {
+        let b = x.to_bits() as i64;
+        if b < 0 { i64::MIN - b } else { b }
+    };
+    key(a).abs_diff(key(b))
+}
+
+/// The `f64` normal sampler against exact values (mpmath at 200 bits, correctly rounded;
+/// `tests/data/normal_f64_mpmath.py`, which also recomputes the Philox words): every element
+/// within 2 ulp. The maximum is printed (4096 pairs: see `docs/DETERMINISM.md`).
+#[test]
+fn normal_f64_is_accurate_against_mpmath() {
+    let data = include_str!("data/normal_f64_mpmath.txt");
+    let lines: Vec<Vec<u64>> = data
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| {
+            l.split_whitespace()
+                .map(|w| u64::from_str_radix(w, 16).unwrap())
+                .collect()
+        })
+        .collect();
+    let g = Philox::new(0x0de7_4e11).with_stream(77);
+    let mut words = vec![0u32; 4 * lines.len()];
+    g.words(0, &mut words);
+    let mut z = vec![0f64; 2 * lines.len()];
+    g.fill_normal(&mut z);
+    let mut worst = 0;
+    for (p, l) in lines.iter().enumerate() {
+        let w = &words[4 * p..];
+        assert_eq!(l[0], w[0] as u64 | (w[1] as u64) << 32, "pair {p} word a");
+        assert_eq!(l[1], w[2] as u64 | (w[3] as u64) << 32, "pair {p} word b");
+        for k in 0..2 {
+            let (got, want) = (z[2 * p + k], f64::from_bits(l[2 + k]));
+            let e = ulps64(got, want);
+            assert!(
+                e <= 2,
+                "pair {p} element {k}: {got:e} vs exact {want:e} ({e} ulp)"
+            );
+            worst = worst.max(e);
+        }
+    }
+    eprintln!("f64 normal: max error {worst} ulp over {} values", z.len());
 }
 
 #[test]
@@ -280,6 +368,44 @@ fn statistics_of_uniform_and_samplers() {
             "pair {p}"
         );
     }
+    // The f64 sampler: moments, tail frequencies and a chi-square over the ten equiprobable
+    // intervals of the standard normal (deciles z_k; 9 degrees of freedom, 99.99% quantile
+    // about 33.7).
+    let mut z = vec![0f64; n];
+    g.fill_normal(&mut z);
+    let mean = z.iter().sum::<f64>() / n as f64;
+    let var = z.iter().map(|&v| (v - mean).powi(2)).sum::<f64>() / n as f64;
+    let within_1 = z.iter().filter(|v| v.abs() < 1.0).count() as f64 / n as f64;
+    let beyond_3 = z.iter().filter(|v| v.abs() > 3.0).count() as f64 / n as f64;
+    assert!(
+        mean.abs() < 0.005 && (var - 1.0).abs() < 0.01,
+        "f64 normal mean {mean} variance {var}"
+    );
+    assert!(
+        (within_1 - 0.682_689).abs() < 0.003,
+        "f64 P(|z| < 1) = {within_1}"
+    );
+    assert!(
+        (beyond_3 - 0.002_700).abs() < 0.0006,
+        "f64 P(|z| > 3) = {beyond_3}"
+    );
+    let deciles = [
+        -1.281_551_565_5,
+        -0.841_621_233_6,
+        -0.524_400_512_7,
+        -0.253_347_103_1,
+        0.0,
+        0.253_347_103_1,
+        0.524_400_512_7,
+        0.841_621_233_6,
+        1.281_551_565_5,
+    ];
+    let mut counts = [0u64; 10];
+    z.iter()
+        .for_each(|&v| counts[deciles.iter().filter(|&&d| v >= d).count()] += 1);
+    let e = n as f64 / 10.0;
+    let chi2: f64 = counts.iter().map(|&b| (b as f64 - e).powi(2) / e).sum();
+    assert!(chi2 < 33.7, "f64 normal decile chi-square {chi2}");
     let perm = g.permutation(100_000);
     let mut seen = vec![false; perm.len()];
     perm.iter().for_each(|&i| seen[i] = true);

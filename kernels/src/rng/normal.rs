@@ -30,8 +30,9 @@ fn int53<S: MathLanes>(s: S, i: S::I) -> S::V {
     s.add(s.mul(hi, s.splat((1u64 << 26) as f64)), lo)
 }
 
-/// `ln(x)` in `f64` for positive normal `x` (canonical, `docs/DETERMINISM.md`): `f32` `ln`'s
-/// reduction and tables with the product `z c_i` split exactly.
+/// `ln(x)` for positive normal `x` as an unevaluated sum `y + y_lo` (canonical,
+/// `docs/DETERMINISM.md`): `f32` `ln`'s reduction and tables with the product `z c_i` split
+/// exactly.
 ///
 /// 1. `t = bits(x) - bits(OFF)`; `k = t >> 52` (arithmetic), `i = (t >> 45) mod 128`,
 ///    `z = x 2^-k` (by subtracting `k << 52` from the bits);
@@ -39,10 +40,10 @@ fn int53<S: MathLanes>(s: S, i: S::I) -> S::V {
 /// 3. `a = k LN2_HI` (exact); `t = a + L_hi[i]`, `t_err = (a - t) + L_hi[i]`;
 ///    `hi = t + r`, `lo = (t - hi) + r`;
 /// 4. `l = ((fma(k, LN2_LO, L_lo[i]) + t_err) + lo) + fma(-p_lo, r, p_lo)`,
-///    `y = hi + fma(r^2, P(r), l)` with `P` the Taylor polynomial of `ln`'s tables
-///    (`log1p(r) ≈ r + r^2 P(r)`, degree 7).
+///    `l = fma(r^2, P(r), l)` with `P` the Taylor polynomial of `ln`'s tables
+///    (`log1p(r) ≈ r + r^2 P(r)`, degree 7); `y = hi + l`, `y_lo = (hi - y) + l`.
 #[inline(always)]
-fn ln_f64<S: MathLanes>(s: S, x: S::V) -> S::V {
+fn ln_f64<S: MathLanes>(s: S, x: S::V) -> (S::V, S::V) {
     let ix = s.to_bits(x);
     let t = s.sub_i(ix, s.splat_i(LN_OFF.to_bits()));
     let k_biased = s.shr_i(s.add_i(t, s.splat_i(1 << 62)), 52);
@@ -74,7 +75,9 @@ fn ln_f64<S: MathLanes>(s: S, x: S::V) -> S::V {
         s.add(s.add(l, t_err), lo),
         s.fma(s.sub(neg0, p_lo), r, p_lo),
     );
-    s.add(hi, s.fma(s.mul(r, r), q, l))
+    let l = s.fma(s.mul(r, r), q, l);
+    let y = s.add(hi, l);
+    (y, s.add(s.sub(hi, y), l))
 }
 
 /// A pair body: `W` pairs from `WORDS * W` words. Called statically (never through a function
@@ -105,7 +108,7 @@ impl Pairs for F32 {
         ln_block(s, &uf[..w], &mut lf[..w]);
         let l = s.load_f32(&lf);
         let r = s.round_f32(s.sqrt(s.mul(l, s.splat(-2.0))));
-        let (sn, cs) = sincospi_nonneg(s, t);
+        let (sn, cs) = sincospi_nonneg::<S, false>(s, t);
         let (sn, cs) = (s.round_f32(sn), s.round_f32(cs));
         s.store_pairs_f32(s.mul(r, cs), s.mul(r, sn), out);
     }
@@ -125,9 +128,17 @@ impl Pairs for F64 {
             s.splat(1.0 / (1u64 << 53) as f64),
         );
         let t = s.mul(int53(s, s.shr_i(b, 11)), s.splat(1.0 / (1u64 << 52) as f64));
-        let r = s.sqrt(s.mul(ln_f64(s, u), s.splat(-2.0)));
-        let (sn, cs) = sincospi_nonneg(s, t);
-        s.store_pairs_f64(s.mul(r, cs), s.mul(r, sn), out);
+        // r + r_lo = sqrt(-2 (y + y_lo)) to about twice the precision (r_lo = 0 where r = 0).
+        let (y, y_lo) = ln_f64(s, u);
+        let (v, v_lo) = (s.mul(y, s.splat(-2.0)), s.mul(y_lo, s.splat(-2.0)));
+        let r = s.sqrt(v);
+        let rem = s.add(s.fma(s.sub(s.splat(-0.0), r), r, v), v_lo);
+        let zero = s.splat(0.0);
+        let r_lo = s.select(s.eq(v, zero), zero, s.div(rem, s.add(r, r)));
+        let (sn, cs) = sincospi_nonneg::<S, true>(s, t);
+        let z0 = s.fma(r, cs, s.mul(r_lo, cs));
+        let z1 = s.fma(r, sn, s.mul(r_lo, sn));
+        s.store_pairs_f64(z0, z1, out);
     }
 }
 
@@ -208,9 +219,12 @@ impl Path {
     /// Standard normal `f64` values by Box–Muller. Pair `p` (elements `2p`, `2p + 1`) reads
     /// `a = words[4p] | words[4p + 1] << 32` and `b = words[4p + 2] | words[4p + 3] << 32`:
     /// `u = ((a >> 11) + 1) 2^-53` in `(0, 1]`, `t = (b >> 11) 2^-52` in `[0, 2)` (both exact);
-    /// `r = sqrt(-2 ln(u))` with the `f64` logarithm of `docs/DETERMINISM.md` (the reduction and
-    /// tables of the `f32` `ln`, the product `z c_i` split exactly); `(s, c) = sincospi(t)` as for
-    /// [`Path::normal_f32`] but kept in `f64`; the pair is `(r c, r s)`. An odd `out` gets the
+    /// `y + y_lo = ln(u)` by the `f64` logarithm of `docs/DETERMINISM.md` (the reduction and
+    /// tables of the `f32` `ln`, the product `z c_i` split exactly), `v = -2y`, `v_lo = -2y_lo`,
+    /// `r = sqrt(v)`, `r_lo = (fma(-r, r, v) + v_lo) / (r + r)` (`+0` where `v` is zero);
+    /// `(s, c) = sincospi(t)` reduced as for [`Path::normal_f32`], with one more Taylor term
+    /// and the leading coefficients split in two `f64` (`docs/DETERMINISM.md`), kept in `f64`;
+    /// the pair is `(fma(r, c, r_lo c), fma(r, s, r_lo s))`. An odd `out` gets the
     /// first element of its last pair. Every path gives the same bits.
     ///
     /// # Panics

@@ -4,14 +4,40 @@
 //! return exactly these bits. Uses std's correctly rounded `mul_add`, `sqrt` and
 //! `round_ties_even`, and no other library function.
 
-use super::sincospi::sincospi_reduced_reference;
+use super::sincospi::{C1_LO, COS64, PI_LO, SIN64, sincospi_reduced_reference};
 use crate::math::tables::{LN_INVC, LN_LN2_HI, LN_LN2_LO, LN_LOGC_HI, LN_LOGC_LO, LN_OFF, LN_POLY};
 
+/// `c[0] + z (c[1] + z (...))` of coefficient bit patterns, by `mul_add`.
+fn poly(c: &[u64], z: f64) -> f64 {
+    c[..c.len() - 1]
+        .iter()
+        .rev()
+        .fold(f64::from_bits(c[c.len() - 1]), |acc, &k| {
+            acc.mul_add(z, f64::from_bits(k))
+        })
+}
+
+/// The reduced `(sin(pi x), cos(pi x))` of the `f64` sampler: one more Taylor term, leading
+/// coefficients split in two.
+fn sincospi_reduced_f64(x: f64) -> (f64, f64) {
+    let z = x * x;
+    let lo = z.mul_add(poly(&SIN64[1..], z), f64::from_bits(PI_LO));
+    let sin = x.mul_add(f64::from_bits(SIN64[0]), x * lo);
+    let c1 = f64::from_bits(COS64[1]);
+    let t = z.mul_add(poly(&COS64[2..], z), f64::from_bits(C1_LO));
+    let p = z * c1;
+    let p_lo = z.mul_add(c1, -p);
+    let h = 1.0 + p;
+    let h_lo = (1.0 - h) + p;
+    (sin, h + (h_lo + z.mul_add(t, p_lo)))
+}
+
 /// `(sin(pi t), cos(pi t))` for `0 <= t < 2^50` before the final rounding: quadrant
-/// `q = round_ties_even(2t)`, exact remainder `t - q/2`, rotation; exact zeros are `+0`.
-fn sincospi_nonneg(t: f64) -> (f64, f64) {
+/// `q = round_ties_even(2t)`, exact remainder `t - q/2` through `reduced`, rotation; exact
+/// zeros are `+0`.
+fn sincospi_nonneg(t: f64, reduced: fn(f64) -> (f64, f64)) -> (f64, f64) {
     let q = (2.0 * t).round_ties_even();
-    let (s, c) = sincospi_reduced_reference(t - 0.5 * q);
+    let (s, c) = reduced(t - 0.5 * q);
     let (s, c) = match q as u64 % 4 {
         0 => (s, c),
         1 => (c, -s),
@@ -30,12 +56,13 @@ pub fn normal_f32_reference(w0: u32, w1: u32) -> [f32; 2] {
     let u = ((w0 >> 8) + 1) as f32 * (1.0 / 16_777_216.0);
     let t = (w1 >> 8) as f32 * (1.0 / 8_388_608.0);
     let r = (-2.0 * crate::math::reference::ln(u)).sqrt();
-    let (s, c) = sincospi_nonneg(t as f64);
+    let (s, c) = sincospi_nonneg(t as f64, sincospi_reduced_reference);
     [r * c as f32, r * s as f32]
 }
 
-/// `ln(x)` of the `f64` normal sampler, for positive normal `x`.
-pub fn ln_f64_reference(x: f64) -> f64 {
+/// `ln(x)` of the `f64` normal sampler, for positive normal `x`, as the unevaluated sum
+/// `y + y_lo`.
+pub fn ln_f64_reference(x: f64) -> (f64, f64) {
     // x = 2^k z with z in [OFF, 2 OFF).
     let (mut k, mut z) = (0i64, x);
     while z >= 2.0 * LN_OFF {
@@ -61,7 +88,9 @@ pub fn ln_f64_reference(x: f64) -> f64 {
         .rev()
         .fold(LN_POLY[5], |acc, &c| acc.mul_add(r, c));
     let l = ((kd.mul_add(LN_LN2_LO, LN_LOGC_LO[i]) + t_err) + lo) + (-p_lo).mul_add(r, p_lo);
-    hi + (r * r).mul_add(q, l)
+    let l = (r * r).mul_add(q, l);
+    let y = hi + l;
+    (y, (hi - y) + l)
 }
 
 /// Elements `2p` and `2p + 1` of the `f64` normal sampler from words `w = word[4p .. 4p + 4]`.
@@ -70,7 +99,14 @@ pub fn normal_f64_reference(w: [u32; 4]) -> [f64; 2] {
     let b = w[2] as u64 | (w[3] as u64) << 32;
     let u = ((a >> 11) + 1) as f64 * (1.0 / (1u64 << 53) as f64);
     let t = (b >> 11) as f64 * (1.0 / (1u64 << 52) as f64);
-    let r = (-2.0 * ln_f64_reference(u)).sqrt();
-    let (s, c) = sincospi_nonneg(t);
-    [r * c, r * s]
+    let (y, y_lo) = ln_f64_reference(u);
+    let (v, v_lo) = (-2.0 * y, -2.0 * y_lo);
+    let r = v.sqrt();
+    let r_lo = if v == 0.0 {
+        0.0
+    } else {
+        ((-r).mul_add(r, v) + v_lo) / (r + r)
+    };
+    let (s, c) = sincospi_nonneg(t, sincospi_reduced_f64);
+    [r.mul_add(c, r_lo * c), r.mul_add(s, r_lo * s)]
 }
