@@ -806,7 +806,29 @@ fn cpuinfo() -> String {
     std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default()
 }
 
+/// The CPU's brand string (CPUID leaves 0x80000002–4 on x86_64, which an emulator reports for
+/// the CPU it emulates), else `model name` of `/proc/cpuinfo`, else `unknown`.
 fn cpu_model(info: &str) -> String {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::__cpuid;
+        if __cpuid(0x8000_0000).eax >= 0x8000_0004 {
+            let mut brand = Vec::new();
+            for leaf in 0x8000_0002u32..=0x8000_0004 {
+                let r = __cpuid(leaf);
+                for v in [r.eax, r.ebx, r.ecx, r.edx] {
+                    brand.extend_from_slice(&v.to_le_bytes());
+                }
+            }
+            let brand = String::from_utf8_lossy(&brand)
+                .trim_matches(char::from(0))
+                .trim()
+                .to_string();
+            if !brand.is_empty() {
+                return brand;
+            }
+        }
+    }
     info.lines()
         .find(|l| l.starts_with("model name") || l.starts_with("Model"))
         .and_then(|l| l.split(':').nth(1))
