@@ -280,6 +280,7 @@ struct Contestant<'a> {
     make: Make<'a>,
 }
 
+/// A peer that runs at every thread count of the run.
 fn peer<'a>(name: &str, make: Make<'a>) -> Contestant<'a> {
     Contestant {
         name: name.to_string(),
@@ -300,19 +301,28 @@ fn value(i: usize, seed: u64) -> f64 {
     (z >> 11) as f64 / (1u64 << 53) as f64 * 2.0 - 1.0
 }
 
+/// The state of a run: its options, pools and the rows so far.
 struct Ctx {
+    /// `--quick` or `--fingerprints-only`: the small sizes only.
     quick: bool,
+    /// `--fingerprints-only`: one untimed call per cell.
     fp_only: bool,
     budget: Budget,
+    /// `--filter`: substrings of the `workload/size` keys to run (empty: all).
     filter: Vec<String>,
+    /// One configuration per path this CPU supports.
     isas: Vec<Config>,
+    /// One rayon pool per thread count of the run (1, 2, all cores; deduplicated).
     pools: Vec<(usize, ThreadPool)>,
     /// matrixmultiply's thread count in this process.
     mm_threads: usize,
     rows: Vec<Row>,
+    /// detkern cells whose output changed between the first call and the end of the timing.
     repeat_failures: Vec<String>,
+    /// Whether stderr is a terminal (progress line rewritten in place).
     tty: bool,
     start: Instant,
+    /// The workload size being run (1-based) and the number of them.
     key_no: usize,
     keys: usize,
 }
@@ -443,6 +453,8 @@ impl Ctx {
 // ------------------------------------------------------------------------------------------------
 // Workloads.
 
+/// `sum`/`dot` of `f32` (64-byte aligned inputs): detkern vs the non-deterministic SIMD peers
+/// (in parallel over 256 KiB blocks in pools of more than one thread) and rayon's iterator sum.
 fn reduction(ctx: &mut Ctx, spec: Spec, tier: Tier) {
     let (dot, bytes) = match spec {
         Spec::Sum { bytes } => (false, bytes),
@@ -552,6 +564,8 @@ fn gemm_crate<T: Elem>(c: &mut Array2<T>, a: &Array2<T>, b: &Array2<T>, par: gem
     }
 }
 
+/// `C = A·B` (row-major, `Accum::Replace`, into a preallocated `C`): detkern vs matrixmultiply,
+/// `gemm` and `faer`.
 fn matmul<T: Elem>(ctx: &mut Ctx, spec: Spec, tier: Tier) {
     let Spec::Matmul { m, k, n, .. } = spec else {
         unreachable!()
@@ -632,6 +646,7 @@ fn matmul<T: Elem>(ctx: &mut Ctx, spec: Spec, tier: Tier) {
 /// Chunk length of the parallel libm and rand peers.
 const PEER_CHUNK: usize = 8192;
 
+/// `exp` over a slice (detkern `map_into`) vs `f32::exp` in rayon chunks.
 fn exp(ctx: &mut Ctx, spec: Spec, tier: Tier) {
     let Spec::Exp { n } = spec else {
         unreachable!()
@@ -668,6 +683,8 @@ fn exp(ctx: &mut Ctx, spec: Spec, tier: Tier) {
     ctx.run(spec, cs);
 }
 
+/// Row softmax (detkern `Config::try_softmax`, allocating its output as the API does) vs a
+/// straightforward parallel version with `f32::exp`.
 fn softmax(ctx: &mut Ctx, spec: Spec, tier: Tier) {
     let Spec::Softmax { rows, cols } = spec else {
         unreachable!()
@@ -710,6 +727,7 @@ fn softmax(ctx: &mut Ctx, spec: Spec, tier: Tier) {
     ctx.run(spec, cs);
 }
 
+/// Philox uniform or normal fills vs ChaCha8 from rand_chacha / rand_distr.
 fn rng(ctx: &mut Ctx, spec: Spec, tier: Tier) {
     let (normal, n) = match spec {
         Spec::Uniform { n } => (false, n),
@@ -764,6 +782,7 @@ fn rng(ctx: &mut Ctx, spec: Spec, tier: Tier) {
     ctx.run(spec, cs);
 }
 
+/// One training step of the reference job vs the plain-ndarray MLP.
 fn train(ctx: &mut Ctx, spec: Spec, tier: Tier) {
     let Spec::Train { steps } = spec else {
         unreachable!()
