@@ -10,6 +10,10 @@
 //!   non-deterministic version writing into the same preallocated output (rows in parallel,
 //!   many-accumulator SIMD sums from `detkern_bench`, the fast approximate `exp` for softmax).
 //!
+//! With `DETKERN_PAIRED=ROUNDS` in the environment it runs interleaved comparisons instead
+//! (each pair takes turns; fastest times and the median per-round ratio), the numbers of
+//! docs/PERFORMANCE.md on a loaded machine.
+//!
 //! Run (see docs/PERFORMANCE.md):
 //! `cargo bench -p detkern-bench --bench math -- --warm-up-time 1 --measurement-time 2`
 
@@ -324,7 +328,137 @@ fn bench_rows(c: &mut Criterion) {
     }
 }
 
+/// Interleaved comparison for a loaded machine: `a` and `b` take turns for `rounds` rounds
+/// (each timing `reps` calls); prints the fastest time of each and the median of the per-round
+/// ratios `time(b) / time(a)` (how many times faster `a` is).
+fn pair(name: &str, rounds: usize, reps: usize, a: &mut dyn FnMut(), b: &mut dyn FnMut()) {
+    let time = |f: &mut dyn FnMut()| {
+        let t = std::time::Instant::now();
+        for _ in 0..reps {
+            f();
+        }
+        t.elapsed().as_secs_f64() / reps as f64
+    };
+    let (mut ta, mut tb, mut ratios) = (f64::INFINITY, f64::INFINITY, Vec::new());
+    for _ in 0..rounds {
+        let (x, y) = (time(a), time(b));
+        ta = ta.min(x);
+        tb = tb.min(y);
+        ratios.push(y / x);
+    }
+    ratios.sort_by(f64::total_cmp);
+    println!(
+        "{name}: fastest {:.1} µs vs {:.1} µs (ratio of fastest {:.2}), median per-round ratio {:.2}",
+        ta * 1e6,
+        tb * 1e6,
+        tb / ta,
+        ratios[rounds / 2]
+    );
+}
+
+/// `DETKERN_PAIRED=ROUNDS`: the interleaved comparisons of docs/PERFORMANCE.md instead of
+/// criterion (detkern first; ratio > 1 means detkern is faster).
+fn paired(rounds: usize) {
+    let n = 1 << 16;
+    let x = values(n, 1, 40.0);
+    let mut out = vec![0.0f32; n];
+    let mut o2 = vec![0.0f32; n];
+    let one = ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+    let best = Config::best();
+    let fast = FastExp::best();
+    let mut det = || one.install(|| best.map_into(Function::Exp, black_box(&x), &mut out));
+    let mut libm = || {
+        for (o, &v) in o2.iter_mut().zip(black_box(&x)) {
+            *o = v.exp();
+        }
+    };
+    pair(
+        "exp detkern vs libm loop",
+        rounds * 10,
+        20,
+        &mut det,
+        &mut libm,
+    );
+    let mut det = || one.install(|| best.map_into(Function::Exp, black_box(&x), &mut out));
+    let mut approx = || fast.run(black_box(&x), &mut o2);
+    pair(
+        "exp detkern vs fast approx",
+        rounds * 10,
+        20,
+        &mut det,
+        &mut approx,
+    );
+    if let (Ok(a2), FastExp::Avx512) = (Config::new(Isa::Avx2), fast) {
+        let mut det = || one.install(|| a2.map_into(Function::Exp, black_box(&x), &mut out));
+        let mut approx = || FastExp::Avx2.run(black_box(&x), &mut o2);
+        pair(
+            "exp detkern_avx2 vs fast approx avx2",
+            rounds * 10,
+            20,
+            &mut det,
+            &mut approx,
+        );
+    }
+    let (rows, cols) = (4096, 4096);
+    let x = Array2::from_shape_vec((rows, cols), values(rows * cols, 2, 20.0)).unwrap();
+    let gamma = Array1::from(values(cols, 3, 2.0));
+    let beta = Array1::from(values(cols, 4, 2.0));
+    let (g, b) = (gamma.as_slice().unwrap(), beta.as_slice().unwrap());
+    let mut out = Array2::<f32>::zeros((rows, cols));
+    let mut o2 = Array2::<f32>::zeros((rows, cols));
+    for (threads, pool) in pools() {
+        let mut det = || pool.install(|| best.try_softmax_into(x.view(), out.view_mut()).unwrap());
+        let mut nd = || pool.install(|| nondet_softmax(x.view(), &mut o2));
+        pair(&format!("softmax {threads}"), rounds, 1, &mut det, &mut nd);
+        let mut det = || {
+            pool.install(|| black_box(best.try_softmax(x.view()).unwrap()));
+        };
+        let mut nd = || pool.install(|| nondet_softmax(x.view(), &mut o2));
+        pair(
+            &format!("softmax (allocating) {threads}"),
+            rounds,
+            1,
+            &mut det,
+            &mut nd,
+        );
+        let mut det = || {
+            pool.install(|| {
+                best.try_layer_norm_into(x.view(), gamma.view(), beta.view(), 1e-5, out.view_mut())
+                    .unwrap()
+            })
+        };
+        let mut nd = || pool.install(|| nondet_layer_norm(x.view(), g, b, &mut o2));
+        pair(
+            &format!("layer_norm {threads}"),
+            rounds,
+            1,
+            &mut det,
+            &mut nd,
+        );
+        let mut det = || {
+            pool.install(|| {
+                black_box(
+                    best.try_layer_norm(x.view(), gamma.view(), beta.view(), 1e-5)
+                        .unwrap(),
+                )
+            });
+        };
+        let mut nd = || pool.install(|| nondet_layer_norm(x.view(), g, b, &mut o2));
+        pair(
+            &format!("layer_norm (allocating) {threads}"),
+            rounds,
+            1,
+            &mut det,
+            &mut nd,
+        );
+    }
+}
+
 fn main() {
+    if let Ok(r) = std::env::var("DETKERN_PAIRED") {
+        paired(r.parse().expect("DETKERN_PAIRED=ROUNDS"));
+        return;
+    }
     // The peers' accuracy claim, checked once: the fast exp is within 3 ulp of detkern's
     // correctly rounded exp on the benchmark inputs.
     let x = values(1 << 16, 1, 40.0);

@@ -1,15 +1,19 @@
 //! Exhaustive check of detkern's `f32` elementary functions over all 2^32 inputs.
 //!
 //! ```text
-//! cargo run --release -- [FUNCTION ...] [--isa scalar|sse2|avx2|avx512|neon|all] [--threads N]
+//! cargo run --release -- [FUNCTION ...] [--isa ISA[,ISA...]|all] [--threads N]
 //! ```
+//!
+//! `ISA` is one of `scalar`, `sse2`, `avx2`, `avx512`, `neon` (default: the fastest path of this
+//! CPU); e.g. `exp ln --isa avx2,sse2` checks both functions on both paths.
 //!
 //! For `exp` and `ln` it counts the inputs whose result is not the correctly rounded value of
 //! the CORE-MATH oracle (`cr_expf`, `cr_logf`), printing each one, and fails unless the count is
 //! 0. For `tanh`, `sigmoid`, `erf`, `gelu` and `gelu_tanh` it reports the maximum error in ulps
 //! against a double-precision oracle built from CORE-MATH's correctly rounded `f64` functions,
 //! and fails above 1 ulp. With `--isa all` every path this CPU supports is checked (the scalar
-//! and SSE2 paths, which emulate FMA in software, are slow). NaN results are compared as NaN.
+//! and SSE2 paths, which emulate FMA in software, are slow: about 1100 core-seconds for `exp`
+//! and 850 for `ln` on SSE2, against 25 and 42 on AVX2). NaN results are compared as NaN.
 
 use core_math as cm;
 use detkern_kernels::math::Function;
@@ -175,7 +179,9 @@ fn main() {
                 isas = if v == "all" {
                     Isa::supported().collect()
                 } else {
-                    vec![v.parse().expect("unknown ISA")]
+                    v.split(',')
+                        .map(|i| i.parse().unwrap_or_else(|_| panic!("unknown ISA {i}")))
+                        .collect()
                 };
             }
             "--threads" => {
