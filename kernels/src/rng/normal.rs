@@ -3,7 +3,7 @@
 //! (the definitions are on [`Path::normal_f32`] and [`Path::normal_f64`]).
 
 use super::lanes::{RngKernel, RngLanes, dispatch};
-use super::sincospi::sincospi_nonneg;
+use super::sincospi::{sincospi_nonneg, sincospi_nonneg_f64};
 use crate::math::lanes::MathLanes;
 use crate::math::ln::ln_block;
 use crate::math::tables::{LN_INVC, LN_LN2_HI, LN_LN2_LO, LN_LOGC_HI, LN_LOGC_LO, LN_OFF, LN_POLY};
@@ -108,7 +108,7 @@ impl Pairs for F32 {
         ln_block(s, &uf[..w], &mut lf[..w]);
         let l = s.load_f32(&lf);
         let r = s.round_f32(s.sqrt(s.mul(l, s.splat(-2.0))));
-        let (sn, cs) = sincospi_nonneg::<S, false>(s, t);
+        let (sn, cs) = sincospi_nonneg(s, t);
         let (sn, cs) = (s.round_f32(sn), s.round_f32(cs));
         s.store_pairs_f32(s.mul(r, cs), s.mul(r, sn), out);
     }
@@ -135,9 +135,9 @@ impl Pairs for F64 {
         let rem = s.add(s.fma(s.sub(s.splat(-0.0), r), r, v), v_lo);
         let zero = s.splat(0.0);
         let r_lo = s.select(s.eq(v, zero), zero, s.div(rem, s.add(r, r)));
-        let (sn, cs) = sincospi_nonneg::<S, true>(s, t);
-        let z0 = s.fma(r, cs, s.mul(r_lo, cs));
-        let z1 = s.fma(r, sn, s.mul(r_lo, sn));
+        let ((sn, sn_lo), (cs, cs_lo)) = sincospi_nonneg_f64(s, t);
+        let z0 = s.fma(r, cs, s.fma(r, cs_lo, s.mul(r_lo, cs)));
+        let z1 = s.fma(r, sn, s.fma(r, sn_lo, s.mul(r_lo, sn)));
         s.store_pairs_f64(z0, z1, out);
     }
 }
@@ -222,9 +222,9 @@ impl Path {
     /// `y + y_lo = ln(u)` by the `f64` logarithm of `docs/DETERMINISM.md` (the reduction and
     /// tables of the `f32` `ln`, the product `z c_i` split exactly), `v = -2y`, `v_lo = -2y_lo`,
     /// `r = sqrt(v)`, `r_lo = (fma(-r, r, v) + v_lo) / (r + r)` (`+0` where `v` is zero);
-    /// `(s, c) = sincospi(t)` reduced as for [`Path::normal_f32`], with one more Taylor term
-    /// and the leading coefficients split in two `f64` (`docs/DETERMINISM.md`), kept in `f64`;
-    /// the pair is `(fma(r, c, r_lo c), fma(r, s, r_lo s))`. An odd `out` gets the
+    /// `(s + s_lo, c + c_lo) = sincospi(t)` reduced as for [`Path::normal_f32`], with one more
+    /// Taylor term and the leading coefficients split in two `f64` (`docs/DETERMINISM.md`);
+    /// the pair is `(fma(r, c, fma(r, c_lo, r_lo c)), fma(r, s, fma(r, s_lo, r_lo s)))`. An odd `out` gets the
     /// first element of its last pair. Every path gives the same bits.
     ///
     /// # Panics

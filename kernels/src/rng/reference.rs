@@ -17,33 +17,48 @@ fn poly(c: &[u64], z: f64) -> f64 {
         })
 }
 
-/// The reduced `(sin(pi x), cos(pi x))` of the `f64` sampler: one more Taylor term, leading
-/// coefficients split in two.
-fn sincospi_reduced_f64(x: f64) -> (f64, f64) {
+/// The reduced `(sin(pi x), cos(pi x))` of the `f64` sampler, each as `(hi, lo)`: one more
+/// Taylor term, leading coefficients split in two.
+fn sincospi_reduced_f64(x: f64) -> ((f64, f64), (f64, f64)) {
     let z = x * x;
-    let lo = z.mul_add(poly(&SIN64[1..], z), f64::from_bits(PI_LO));
-    let sin = x.mul_add(f64::from_bits(SIN64[0]), x * lo);
+    let q = x * z.mul_add(poly(&SIN64[1..], z), f64::from_bits(PI_LO));
+    let pi = f64::from_bits(SIN64[0]);
+    let big = x * pi;
+    let big_lo = x.mul_add(pi, -big);
+    let sin = big + q;
+    let sin_lo = ((big - sin) + q) + big_lo;
     let c1 = f64::from_bits(COS64[1]);
     let t = z.mul_add(poly(&COS64[2..], z), f64::from_bits(C1_LO));
     let p = z * c1;
     let p_lo = z.mul_add(c1, -p);
     let h = 1.0 + p;
-    let h_lo = (1.0 - h) + p;
-    (sin, h + (h_lo + z.mul_add(t, p_lo)))
+    let m = ((1.0 - h) + p) + z.mul_add(t, p_lo);
+    let cos = h + m;
+    ((sin, sin_lo), (cos, (h - cos) + m))
 }
 
-/// `(sin(pi t), cos(pi t))` for `0 <= t < 2^50` before the final rounding: quadrant
-/// `q = round_ties_even(2t)`, exact remainder `t - q/2` through `reduced`, rotation; exact
-/// zeros are `+0`.
-fn sincospi_nonneg(t: f64, reduced: fn(f64) -> (f64, f64)) -> (f64, f64) {
+/// The quadrant `q = round_ties_even(2t) mod 4` and the exact remainder `t - q/2`.
+fn reduce(t: f64) -> (u64, f64) {
     let q = (2.0 * t).round_ties_even();
-    let (s, c) = reduced(t - 0.5 * q);
-    let (s, c) = match q as u64 % 4 {
+    (q as u64 % 4, t - 0.5 * q)
+}
+
+/// `(s, c)` rotated by `q` quarter turns.
+fn rotate(q: u64, s: f64, c: f64) -> (f64, f64) {
+    match q {
         0 => (s, c),
         1 => (c, -s),
         2 => (-s, -c),
         _ => (-c, s),
-    };
+    }
+}
+
+/// `(sin(pi t), cos(pi t))` for `0 <= t < 2^50` before the final rounding; exact zeros are
+/// `+0`.
+fn sincospi_nonneg(t: f64) -> (f64, f64) {
+    let (q, r) = reduce(t);
+    let (s, c) = sincospi_reduced_reference(r);
+    let (s, c) = rotate(q, s, c);
     (
         if s == 0.0 { 0.0 } else { s },
         if c == 0.0 { 0.0 } else { c },
@@ -56,7 +71,7 @@ pub fn normal_f32_reference(w0: u32, w1: u32) -> [f32; 2] {
     let u = ((w0 >> 8) + 1) as f32 * (1.0 / 16_777_216.0);
     let t = (w1 >> 8) as f32 * (1.0 / 8_388_608.0);
     let r = (-2.0 * crate::math::reference::ln(u)).sqrt();
-    let (s, c) = sincospi_nonneg(t as f64, sincospi_reduced_reference);
+    let (s, c) = sincospi_nonneg(t as f64);
     [r * c as f32, r * s as f32]
 }
 
@@ -107,6 +122,15 @@ pub fn normal_f64_reference(w: [u32; 4]) -> [f64; 2] {
     } else {
         ((-r).mul_add(r, v) + v_lo) / (r + r)
     };
-    let (s, c) = sincospi_nonneg(t, sincospi_reduced_f64);
-    [r.mul_add(c, r_lo * c), r.mul_add(s, r_lo * s)]
+    let (q, x) = reduce(t);
+    let ((sh, sl), (ch, cl)) = sincospi_reduced_f64(x);
+    let (sh, ch) = rotate(q, sh, ch);
+    let (sl, cl) = rotate(q, sl, cl);
+    // Exact zeros are +0 (both parts).
+    let (sh, sl) = if sh == 0.0 { (0.0, 0.0) } else { (sh, sl) };
+    let (ch, cl) = if ch == 0.0 { (0.0, 0.0) } else { (ch, cl) };
+    [
+        r.mul_add(ch, r.mul_add(cl, r_lo * ch)),
+        r.mul_add(sh, r.mul_add(sl, r_lo * sh)),
+    ]
 }

@@ -12,8 +12,8 @@
 //! `-pi^2/2 = COS64[1] + C1_LO`; `sin = fma(x, SIN64[0], x * fma(z, S1(z), PI_LO))` with
 //! `S1(z) = SIN64[1] + z (SIN64[2] + ...)`; `cos = h + (h_lo + fma(z, T(z), p_lo))` with
 //! `p = z COS64[1]`, `p_lo = fma(z, COS64[1], -p)`, `h = 1 + p`, `h_lo = (1 - h) + p`,
-//! `T(z) = fma(z, C2(z), C1_LO)`, `C2(z) = COS64[2] + z (COS64[3] + ...)`. Both stay within
-//! about 0.65 ulp (measured).
+//! `T(z) = fma(z, C2(z), C1_LO)`, `C2(z) = COS64[2] + z (COS64[3] + ...)`; both are kept as
+//! unevaluated sums of two `f64` for the sampler's final products.
 
 use super::lanes::{RngKernel, RngLanes, dispatch};
 use crate::math::lanes::MathLanes;
@@ -93,52 +93,85 @@ pub(crate) fn sincospi_core<S: MathLanes>(s: S, x: S::V) -> (S::V, S::V) {
     (s.mul(x, horner(s, &SIN, z)), horner(s, &COS, z))
 }
 
-/// The `f64` sampler's `(sin(pi x), cos(pi x))`, `|x| <= 1/4` (module documentation).
+/// The `f64` sampler's `(sin(pi x), cos(pi x))`, `|x| <= 1/4`, each as an unevaluated sum
+/// `(hi, lo)` (module documentation): `sin = P + q` with `P = x SIN64[0]` split exactly,
+/// `q = x fma(z, S1(z), PI_LO)`: `hi = P + q`, `lo = ((P - hi) + q) + P_lo`; `cos = h + m` with
+/// `m = h_lo + fma(z, T(z), p_lo)`: `hi = h + m`, `lo = (h - hi) + m`.
 #[inline(always)]
-fn sincospi_core_f64<S: MathLanes>(s: S, x: S::V) -> (S::V, S::V) {
+fn sincospi_core_f64<S: MathLanes>(s: S, x: S::V) -> ((S::V, S::V), (S::V, S::V)) {
     let c = |b: u64| s.splat(f64::from_bits(b));
     let z = s.mul(x, x);
-    let lo = s.fma(z, horner(s, &SIN64[1..], z), c(PI_LO));
-    let sin = s.fma(x, c(SIN64[0]), s.mul(x, lo));
+    let q = s.mul(x, s.fma(z, horner(s, &SIN64[1..], z), c(PI_LO)));
+    let big = s.mul(x, c(SIN64[0]));
+    let big_lo = s.fma(x, c(SIN64[0]), neg(s, big));
+    let sin = s.add(big, q);
+    let sin_lo = s.add(s.add(s.sub(big, sin), q), big_lo);
     let t = s.fma(z, horner(s, &COS64[2..], z), c(C1_LO));
     let p = s.mul(z, c(COS64[1]));
-    let p_lo = s.fma(z, c(COS64[1]), s.sub(s.splat(-0.0), p));
+    let p_lo = s.fma(z, c(COS64[1]), neg(s, p));
     let one = s.splat(1.0);
     let h = s.add(one, p);
-    let h_lo = s.add(s.sub(one, h), p);
-    (sin, s.add(h, s.add(h_lo, s.fma(z, t, p_lo))))
+    let m = s.add(s.add(s.sub(one, h), p), s.fma(z, t, p_lo));
+    let cos = s.add(h, m);
+    ((sin, sin_lo), (cos, s.add(s.sub(h, cos), m)))
 }
 
 /// `1.5 * 2^52`: adding it to an `f64` below `2^51` in magnitude rounds to an integer (ties to
 /// even), which is then the low bits of the sum's pattern.
 const ROUND_MAGIC: f64 = 6_755_399_441_055_744.0;
 
-/// `(sin(pi t), cos(pi t))` of each lane, `0 <= t < 2^50`, `t` a multiple of `2^-52` (so every
-/// step below is exact but the polynomials): `q = round_ties_even(2t)` (by adding and
-/// subtracting `1.5 * 2^52`), `r = t - q/2`, [`sincospi_core`] of `r` (the `f64` sampler's
-/// form if `F64`), rotation by `q mod 4` quarter turns; an exact zero is `+0`.
+/// The quadrant flags of `t` (`0 <= t < 2^50`, a multiple of `2^-52`) and the exact remainder:
+/// `q = round_ties_even(2t)` (by adding and subtracting `1.5 * 2^52`), `r = t - q/2`; the flags
+/// are "bit 0 of `q` clear" and "bit 1 of `q` clear".
 #[inline(always)]
-pub(crate) fn sincospi_nonneg<S: MathLanes, const F64: bool>(s: S, t: S::V) -> (S::V, S::V) {
+fn reduce<S: MathLanes>(s: S, t: S::V) -> (S::M, S::M, S::V) {
     let magic = s.splat(ROUND_MAGIC);
     let qm = s.add(s.add(t, t), magic);
     let q = s.sub(qm, magic);
-    let r = s.sub(t, s.mul(q, s.splat(0.5)));
-    let (sr, cr) = if F64 {
-        sincospi_core_f64(s, r)
-    } else {
-        sincospi_core(s, r)
-    };
     let qb = s.to_bits(qm);
-    let (even, upper) = (bit_clear(s, qb, 1), bit_clear(s, qb, 2));
+    let r = s.sub(t, s.mul(q, s.splat(0.5)));
+    (bit_clear(s, qb, 1), bit_clear(s, qb, 2), r)
+}
+
+/// `(sin, cos)` rotated by `q` quarter turns, from the reduced `(sr, cr)`.
+#[inline(always)]
+fn rotate<S: MathLanes>(s: S, even: S::M, upper: S::M, sr: S::V, cr: S::V) -> (S::V, S::V) {
     let (sn, cs) = (s.select(even, sr, cr), s.select(even, cr, neg(s, sr)));
-    let (sn, cs) = (
+    (
         s.select(upper, sn, neg(s, sn)),
         s.select(upper, cs, neg(s, cs)),
-    );
+    )
+}
+
+/// `v`, or `+0` where `zero_at` is zero.
+#[inline(always)]
+fn plus_zero<S: MathLanes>(s: S, zero_at: S::V, v: S::V) -> S::V {
     let zero = s.splat(0.0);
+    s.select(s.eq(zero_at, zero), zero, v)
+}
+
+/// `(sin(pi t), cos(pi t))` of each lane, `0 <= t < 2^50`, `t` a multiple of `2^-52` (so every
+/// step is exact but the polynomials): [`reduce`], [`sincospi_core`] of `r`, rotation by
+/// `q mod 4` quarter turns; an exact zero is `+0`.
+#[inline(always)]
+pub(crate) fn sincospi_nonneg<S: MathLanes>(s: S, t: S::V) -> (S::V, S::V) {
+    let (even, upper, r) = reduce(s, t);
+    let (sr, cr) = sincospi_core(s, r);
+    let (sn, cs) = rotate(s, even, upper, sr, cr);
+    (plus_zero(s, sn, sn), plus_zero(s, cs, cs))
+}
+
+/// As [`sincospi_nonneg`] with the `f64` sampler's [`sincospi_core_f64`]: `((sin, sin_lo),
+/// (cos, cos_lo))`, both parts rotated; where a high part is zero, both parts are `+0`.
+#[inline(always)]
+pub(crate) fn sincospi_nonneg_f64<S: MathLanes>(s: S, t: S::V) -> ((S::V, S::V), (S::V, S::V)) {
+    let (even, upper, r) = reduce(s, t);
+    let ((sh, sl), (ch, cl)) = sincospi_core_f64(s, r);
+    let (sn, cs) = rotate(s, even, upper, sh, ch);
+    let (sn_lo, cs_lo) = rotate(s, even, upper, sl, cl);
     (
-        s.select(s.eq(sn, zero), zero, sn),
-        s.select(s.eq(cs, zero), zero, cs),
+        (plus_zero(s, sn, sn), plus_zero(s, sn, sn_lo)),
+        (plus_zero(s, cs, cs), plus_zero(s, cs, cs_lo)),
     )
 }
 
