@@ -104,6 +104,23 @@ pub(crate) fn exp_minus_block<S: MathLanes>(s: S, x: &[f32], m: f32, out: &mut [
     s.store_f32(exp_clamped(s, a), out);
 }
 
+/// `exp` of two registers of unclamped arguments into `out[0..2 W]`, as two [`exp_clamped`]
+/// calls with one branch for both near-midpoint tests.
+#[inline(always)]
+pub(crate) fn exp_store2<S: MathLanes>(s: S, v1: S::V, v2: S::V, out: &mut [f32]) {
+    let (a1, a2) = (clamp(s, v1, -104.0, 89.0), clamp(s, v2, -104.0, 89.0));
+    let (y1, y2) = (exp_fast(s, a1), exp_fast(s, a2));
+    let (n1, n2) = (near_midpoint(s, y1), near_midpoint(s, y2));
+    let (o1, o2) = out.split_at_mut(S::W);
+    if s.any(n1) | s.any(n2) {
+        s.store_f32(s.select(n1, exp_core(s, a1), y1), o1);
+        s.store_f32(s.select(n2, exp_core(s, a2), y2), o2);
+    } else {
+        s.store_f32(y1, o1);
+        s.store_f32(y2, o2);
+    }
+}
+
 /// `exp(a)` for `a` in `[-104, 89]` (or NaN) as the `f64` value whose rounding to `f32` is the
 /// correctly rounded result: the fast path, or `exp_core` in lanes near a midpoint.
 #[inline(always)]

@@ -138,6 +138,14 @@ enum Job {
 /// does not inherit the path's target features, and every lane operation would become a call).
 trait Block: Copy {
     fn block<S: MathLanes>(self, s: S, x: &[f32], out: &mut [f32]);
+
+    /// `2 W` inputs to `2 W` outputs: two blocks (a body may interleave them).
+    #[inline(always)]
+    fn block2<S: MathLanes>(self, s: S, x: &[f32], out: &mut [f32]) {
+        let (o1, o2) = out.split_at_mut(S::W);
+        self.block(s, &x[..S::W], o1);
+        self.block(s, &x[S::W..], o2);
+    }
 }
 
 macro_rules! blocks {
@@ -153,8 +161,22 @@ macro_rules! blocks {
     )*};
 }
 
+/// `exp`; two registers at a time share one near-midpoint branch.
+#[derive(Clone, Copy)]
+struct ExpB;
+
+impl Block for ExpB {
+    #[inline(always)]
+    fn block<S: MathLanes>(self, s: S, x: &[f32], out: &mut [f32]) {
+        exp::exp_block(s, x, out)
+    }
+    #[inline(always)]
+    fn block2<S: MathLanes>(self, s: S, x: &[f32], out: &mut [f32]) {
+        exp::exp_store2(s, s.load_f32(x), s.load_f32(&x[S::W..]), out)
+    }
+}
+
 blocks!(
-    ExpB => exp::exp_block,
     LnB => ln::ln_block,
     TanhB => tanh::tanh_block,
     SigmoidB => sigmoid::sigmoid_block,
@@ -172,13 +194,30 @@ impl Block for ExpMinusB {
     fn block<S: MathLanes>(self, s: S, x: &[f32], out: &mut [f32]) {
         exp::exp_minus_block(s, x, self.0, out)
     }
+    #[inline(always)]
+    fn block2<S: MathLanes>(self, s: S, x: &[f32], out: &mut [f32]) {
+        let m = self.0;
+        exp::exp_store2(
+            s,
+            s.load_f32_minus(x, m),
+            s.load_f32_minus(&x[S::W..], m),
+            out,
+        )
+    }
 }
 
-/// Applies `b` over the slices; the tail is padded to `W` lanes and goes through the same body.
+/// Applies `b` over the slices, `2 W` elements at a time, then `W`; the tail is padded to `W`
+/// lanes and goes through the same body (elements are independent: the grouping never changes
+/// a bit).
 #[inline(always)]
 fn apply<S: MathLanes, B: Block>(s: S, b: B, x: &[f32], out: &mut [f32]) {
-    let mut xs = x.chunks_exact(S::W);
-    let mut os = out.chunks_exact_mut(S::W);
+    let mut xs2 = x.chunks_exact(2 * S::W);
+    let mut os2 = out.chunks_exact_mut(2 * S::W);
+    for (xi, oi) in (&mut xs2).zip(&mut os2) {
+        b.block2(s, xi, oi);
+    }
+    let mut xs = xs2.remainder().chunks_exact(S::W);
+    let mut os = os2.into_remainder().chunks_exact_mut(S::W);
     for (xi, oi) in (&mut xs).zip(&mut os) {
         b.block(s, xi, oi);
     }
