@@ -525,7 +525,7 @@ fn into_forms_equal_the_allocating_forms_in_any_output_layout() {
     let b = matrix(1, cols, 23, 2.0).row(0).to_owned();
     type Into<'a> = dyn Fn(Config, ndarray::ArrayViewMut2<'_, f32>) + Sync + 'a;
     for cfg in configs() {
-        for &(_, ref pool) in pools() {
+        for (_, pool) in pools() {
             let ops: [(&str, Array2<f32>, &Into<'_>); 4] = [
                 (
                     "softmax",

@@ -209,7 +209,7 @@ fn inputs(g: &mut Gen, round: usize) -> Inputs {
     let (i, j) = (words(), words());
     let f = core::array::from_fn(|_| {
         let r = g.next();
-        if r % 5 == 0 {
+        if r.is_multiple_of(5) {
             SPECIALS[(r >> 8) as usize % SPECIALS.len()] as f32
         } else {
             f32::from_bits(r as u32)
