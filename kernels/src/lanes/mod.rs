@@ -48,6 +48,9 @@ pub trait Lanes<T: Copy>: Copy {
     fn add(self, a: Self::V, b: Self::V) -> Self::V;
     /// `a * b + c` per lane with a single rounding.
     fn fma(self, a: Self::V, b: Self::V, c: Self::V) -> Self::V;
+    /// `a * b + c` for one element with a single rounding (the instruction set's scalar fused
+    /// multiply-add, or the exact software one where it has none).
+    fn fma1(self, a: T, b: T, c: T) -> T;
     /// The larger of `a` and `b` per lane, with `-0.0 < +0.0`; unspecified where either is NaN.
     fn max(self, a: Self::V, b: Self::V) -> Self::V;
     /// The smaller of `a` and `b` per lane, with `-0.0 < +0.0`; unspecified where either is NaN.

@@ -50,6 +50,11 @@ impl Lanes<f32> for Neon {
         unsafe { vfmaq_f32(c, a, b) }
     }
     #[inline(always)]
+    fn fma1(self, a: f32, b: f32, c: f32) -> f32 {
+        // SAFETY: NEON is baseline on aarch64. vfmas_lane_f32(c, a, v) = c + a * v[0], fused.
+        unsafe { vfmas_lane_f32::<0>(c, a, vdup_n_f32(b)) }
+    }
+    #[inline(always)]
     fn max(self, a: float32x4_t, b: float32x4_t) -> float32x4_t {
         // SAFETY: NEON is baseline on aarch64.
         unsafe { vmaxq_f32(a, b) }
@@ -117,6 +122,11 @@ impl Lanes<f64> for Neon {
     fn fma(self, a: float64x2_t, b: float64x2_t, c: float64x2_t) -> float64x2_t {
         // SAFETY: NEON is baseline on aarch64. vfmaq_f64(c, a, b) = c + a * b, fused.
         unsafe { vfmaq_f64(c, a, b) }
+    }
+    #[inline(always)]
+    fn fma1(self, a: f64, b: f64, c: f64) -> f64 {
+        // SAFETY: NEON is baseline on aarch64. vfmad_lane_f64(c, a, v) = c + a * v[0], fused.
+        unsafe { vfmad_lane_f64::<0>(c, a, vdup_n_f64(b)) }
     }
     #[inline(always)]
     fn max(self, a: float64x2_t, b: float64x2_t) -> float64x2_t {

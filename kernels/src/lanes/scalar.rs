@@ -34,6 +34,10 @@ impl<T: Float> Lanes<T> for Scalar {
         T::soft_fma(a, b, c)
     }
     #[inline(always)]
+    fn fma1(self, a: T, b: T, c: T) -> T {
+        T::soft_fma(a, b, c)
+    }
+    #[inline(always)]
     fn max(self, a: T, b: T) -> T {
         T::max_total(a, b)
     }

@@ -17,6 +17,7 @@ struct OpResults<T> {
     splat: [T; MAXW],
     add: [T; MAXW],
     fma: [T; MAXW],
+    fma1: [T; MAXW],
     max: [T; MAXW],
     min: [T; MAXW],
     any_nan: bool,
@@ -37,6 +38,7 @@ impl<T: Float> Kernel<T> for RunOps<'_, T> {
             splat: [T::POS_ZERO; MAXW],
             add: [T::POS_ZERO; MAXW],
             fma: [T::POS_ZERO; MAXW],
+            fma1: core::array::from_fn(|i| s.fma1(self.0[i], self.1[i], self.2[i])),
             max: [T::POS_ZERO; MAXW],
             min: [T::POS_ZERO; MAXW],
             any_nan: s.any(s.flag_nan(s.no_nan(), a)),
@@ -108,6 +110,10 @@ fn check_type<T: Float + core::ops::Add<Output = T>>(
                     assert!(same(r.max[i], T::max_total(a[i], b[i])), "max {}", ctx());
                     assert!(same(r.min[i], T::min_total(a[i], b[i])), "min {}", ctx());
                 }
+            }
+            for i in 0..MAXW {
+                let want = mul_add(a[i], b[i], c[i]);
+                assert!(same(r.fma1[i], want), "{isa} fma1 {:?}", (a[i], b[i], c[i]));
             }
             assert_eq!(
                 r.any_nan,

@@ -81,6 +81,10 @@ impl Lanes<f32> for Sse2 {
         self.load(&soft_fma_lanes(x[0], x[1], x[2]))
     }
     #[inline(always)]
+    fn fma1(self, a: f32, b: f32, c: f32) -> f32 {
+        crate::softfma::fma_f32(a, b, c)
+    }
+    #[inline(always)]
     fn max(self, a: __m128, b: __m128) -> __m128 {
         // maxps returns its second operand on ties, so the two orders disagree only on
         // (+0, -0), where the bitwise AND picks +0.
@@ -156,6 +160,10 @@ impl Lanes<f64> for Sse2 {
         self.load(&soft_fma_lanes(x[0], x[1], x[2]))
     }
     #[inline(always)]
+    fn fma1(self, a: f64, b: f64, c: f64) -> f64 {
+        crate::softfma::fma_f64(a, b, c)
+    }
+    #[inline(always)]
     fn max(self, a: __m128d, b: __m128d) -> __m128d {
         // SAFETY: SSE2 is baseline on x86_64. (AND picks +0 on ties of zeros, see f32.)
         unsafe { _mm_and_pd(_mm_max_pd(a, b), _mm_max_pd(b, a)) }
@@ -220,6 +228,11 @@ impl Lanes<f32> for Avx2 {
     fn fma(self, a: __m256, b: __m256, c: __m256) -> __m256 {
         // SAFETY: the Avx2 token proves AVX2+FMA.
         unsafe { _mm256_fmadd_ps(a, b, c) }
+    }
+    #[inline(always)]
+    fn fma1(self, a: f32, b: f32, c: f32) -> f32 {
+        // SAFETY: the Avx2 token proves AVX2+FMA.
+        unsafe { _mm_cvtss_f32(_mm_fmadd_ss(_mm_set_ss(a), _mm_set_ss(b), _mm_set_ss(c))) }
     }
     #[inline(always)]
     fn max(self, a: __m256, b: __m256) -> __m256 {
@@ -289,6 +302,11 @@ impl Lanes<f64> for Avx2 {
         unsafe { _mm256_fmadd_pd(a, b, c) }
     }
     #[inline(always)]
+    fn fma1(self, a: f64, b: f64, c: f64) -> f64 {
+        // SAFETY: the Avx2 token proves AVX2+FMA.
+        unsafe { _mm_cvtsd_f64(_mm_fmadd_sd(_mm_set_sd(a), _mm_set_sd(b), _mm_set_sd(c))) }
+    }
+    #[inline(always)]
     fn max(self, a: __m256d, b: __m256d) -> __m256d {
         // SAFETY: the Avx2 token proves AVX2+FMA. (AND picks +0 on ties of zeros.)
         unsafe { _mm256_and_pd(_mm256_max_pd(a, b), _mm256_max_pd(b, a)) }
@@ -354,6 +372,11 @@ impl Lanes<f32> for Avx512 {
     fn fma(self, a: __m512, b: __m512, c: __m512) -> __m512 {
         // SAFETY: the Avx512 token proves AVX-512F.
         unsafe { _mm512_fmadd_ps(a, b, c) }
+    }
+    #[inline(always)]
+    fn fma1(self, a: f32, b: f32, c: f32) -> f32 {
+        // SAFETY: the Avx512 token proves AVX-512F, AVX2 and FMA.
+        unsafe { _mm_cvtss_f32(_mm_fmadd_ss(_mm_set_ss(a), _mm_set_ss(b), _mm_set_ss(c))) }
     }
     #[inline(always)]
     fn max(self, a: __m512, b: __m512) -> __m512 {
@@ -434,6 +457,11 @@ impl Lanes<f64> for Avx512 {
     fn fma(self, a: __m512d, b: __m512d, c: __m512d) -> __m512d {
         // SAFETY: the Avx512 token proves AVX-512F.
         unsafe { _mm512_fmadd_pd(a, b, c) }
+    }
+    #[inline(always)]
+    fn fma1(self, a: f64, b: f64, c: f64) -> f64 {
+        // SAFETY: the Avx512 token proves AVX-512F, AVX2 and FMA.
+        unsafe { _mm_cvtsd_f64(_mm_fmadd_sd(_mm_set_sd(a), _mm_set_sd(b), _mm_set_sd(c))) }
     }
     #[inline(always)]
     fn max(self, a: __m512d, b: __m512d) -> __m512d {

@@ -15,6 +15,7 @@
 //! Inputs of `half::bf16` / `half::f16` are widened exactly to `f32` while packing and
 //! accumulated in `f32` ([`Elem`]). No pairwise dot-product instruction is used anywhere.
 
+mod columns;
 mod micro;
 mod pack;
 
@@ -372,6 +373,18 @@ impl<E: Elem, const MR: usize, const NV: usize> Kernel<E::Acc> for Gemm<'_, E, M
                 // SAFETY: `c` describes the exclusively borrowed `m×n` output view.
                 unsafe { micro::fill(c, E::Acc::POS_ZERO) };
             }
+            return;
+        }
+        if let (1, 1, Some(bp)) = (m, b.rs, E::same_as_acc(b.ptr)) {
+            // One row of A times contiguous columns of B (a matrix-vector product `A·x` of a
+            // row-major `A`, transposed by `Path::matmul`): interleaved scalar chains.
+            let start = match accum {
+                Accum::Replace => micro::Start::NegZero,
+                Accum::Add => micro::Start::FromC,
+            };
+            // SAFETY: `a` is the 1×k view, `bp` the k×n view `b` (unit row stride), `c` the
+            // exclusively borrowed 1×n output.
+            unsafe { columns::row_times_columns(s, c, a, bp, b.cs, start) };
             return;
         }
         let nr = NV * S::W;
