@@ -21,7 +21,10 @@ fn bench(c: &mut Criterion) {
     let spec = TaskSpec::default_job();
     let cfg = Config::process_default().expect("DETKERN_ISA");
     for (name, threads, mode) in [("1t", 1, Threads::One), ("all", all, Threads::Rayon)] {
-        let pool = ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        let pool = ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
         let mut g = c.benchmark_group(format!("train_step-{name}"));
         g.throughput(Throughput::Elements(spec.batch as u64));
         let mut det = pool.install(|| Trainer::new(cfg, spec.clone()));
