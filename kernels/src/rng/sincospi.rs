@@ -93,12 +93,15 @@ pub(crate) fn sincospi_core<S: MathLanes>(s: S, x: S::V) -> (S::V, S::V) {
     (s.mul(x, horner(s, &SIN, z)), horner(s, &COS, z))
 }
 
+/// An unevaluated sum `hi + lo` of two values, `(hi, lo)`.
+type Sum2<V> = (V, V);
+
 /// The `f64` sampler's `(sin(pi x), cos(pi x))`, `|x| <= 1/4`, each as an unevaluated sum
 /// `(hi, lo)` (module documentation): `sin = P + q` with `P = x SIN64[0]` split exactly,
 /// `q = x fma(z, S1(z), PI_LO)`: `hi = P + q`, `lo = ((P - hi) + q) + P_lo`; `cos = h + m` with
 /// `m = h_lo + fma(z, T(z), p_lo)`: `hi = h + m`, `lo = (h - hi) + m`.
 #[inline(always)]
-fn sincospi_core_f64<S: MathLanes>(s: S, x: S::V) -> ((S::V, S::V), (S::V, S::V)) {
+fn sincospi_core_f64<S: MathLanes>(s: S, x: S::V) -> (Sum2<S::V>, Sum2<S::V>) {
     let c = |b: u64| s.splat(f64::from_bits(b));
     let z = s.mul(x, x);
     let q = s.mul(x, s.fma(z, horner(s, &SIN64[1..], z), c(PI_LO)));
@@ -164,7 +167,7 @@ pub(crate) fn sincospi_nonneg<S: MathLanes>(s: S, t: S::V) -> (S::V, S::V) {
 /// As [`sincospi_nonneg`] with the `f64` sampler's [`sincospi_core_f64`]: `((sin, sin_lo),
 /// (cos, cos_lo))`, both parts rotated; where a high part is zero, both parts are `+0`.
 #[inline(always)]
-pub(crate) fn sincospi_nonneg_f64<S: MathLanes>(s: S, t: S::V) -> ((S::V, S::V), (S::V, S::V)) {
+pub(crate) fn sincospi_nonneg_f64<S: MathLanes>(s: S, t: S::V) -> (Sum2<S::V>, Sum2<S::V>) {
     let (even, upper, r) = reduce(s, t);
     let ((sh, sl), (ch, cl)) = sincospi_core_f64(s, r);
     let (sn, cs) = rotate(s, even, upper, sh, ch);
