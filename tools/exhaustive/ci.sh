@@ -3,7 +3,7 @@
 # exp and ln must have 0 misrounded inputs (against CORE-MATH); tanh, sigmoid, erf, gelu and
 # gelu_tanh must stay within 1 ulp. Run from anywhere: `bash tools/exhaustive/ci.sh [ARGS]`;
 # ARGS go to the tool (default: every function on the fastest path of this CPU, all cores;
-# `exp ln --isa avx2,sse2` checks chosen paths; SSE2 emulates FMA and is about 40x slower).
+# `exp ln --isa avx2,sse2` checks chosen paths; SSE2 emulates FMA and is about 20x slower).
 # Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"

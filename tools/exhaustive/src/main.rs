@@ -12,8 +12,8 @@
 //! 0. For `tanh`, `sigmoid`, `erf`, `gelu` and `gelu_tanh` it reports the maximum error in ulps
 //! against a double-precision oracle built from CORE-MATH's correctly rounded `f64` functions,
 //! and fails above 1 ulp. With `--isa all` every path this CPU supports is checked (the scalar
-//! and SSE2 paths, which emulate FMA in software, are slow: about 1100 core-seconds for `exp`
-//! and 850 for `ln` on SSE2, against 25 and 42 on AVX2). NaN results are compared as NaN.
+//! and SSE2 paths, which emulate FMA in software, are slow: about 1000 core-seconds for `exp`
+//! and 820 for `ln` on SSE2, against 45 and 55 on AVX2). NaN results are compared as NaN.
 
 use core_math as cm;
 use detkern_kernels::math::Function;
