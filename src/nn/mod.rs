@@ -51,6 +51,7 @@ use detkern_kernels::fpenv;
 use ndarray::{Array2, ArrayView1, ArrayView2, ArrayViewMut2, Axis};
 use rayon::prelude::*;
 use std::borrow::Cow;
+use std::cell::RefCell;
 
 /// Rows per parallel task (a speed knob only: rows never interact).
 const ROWS_PER_TASK: usize = 4;
@@ -163,6 +164,21 @@ fn fill_rows(
             }
             Ok::<(), Error>(())
         })
+}
+
+thread_local! {
+    /// Two scratch rows per thread for the backward passes (grown as needed, never shrunk).
+    static SCRATCH: RefCell<(Vec<f32>, Vec<f32>)> = const { RefCell::new((Vec::new(), Vec::new())) };
+}
+
+/// Runs `f` on two scratch rows of `len` elements (contents unspecified) owned by this thread,
+/// so that a row's temporaries need no allocation. `f` must not call it again.
+pub(crate) fn with_scratch<R>(len: usize, f: impl FnOnce(&mut [f32], &mut [f32]) -> R) -> R {
+    SCRATCH.with_borrow_mut(|(a, b)| {
+        a.resize(len, 0.0);
+        b.resize(len, 0.0);
+        f(a, b)
+    })
 }
 
 /// Rejects an output whose shape differs from the input's.

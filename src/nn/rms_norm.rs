@@ -3,7 +3,7 @@
 use super::softmax::free_fns;
 use super::{
     check_cols, check_out, check_param, check_same, column_sums, default_config, map_rows,
-    map_rows_into, row, vector,
+    map_rows_into, row, vector, with_scratch,
 };
 use crate::{Config, Error};
 use detkern_kernels::Path;
@@ -88,17 +88,16 @@ impl Config {
         let path = self.path;
         let n = x.ncols() as f32;
         let dx = map_rows(x.nrows(), x.ncols(), |i, dx| {
-            let mut xhat = vec![0.0f32; dx.len()];
-            let rstd = normalise(path, &row(&x, i), eps, &mut xhat);
-            let g: Vec<f32> = row(&dy, i)
-                .iter()
-                .zip(gamma.iter())
-                .map(|(&d, &w)| d * w)
-                .collect();
-            let mgx = path.dot(&g, &xhat) / n;
-            for ((d, &gi), &xh) in dx.iter_mut().zip(&g).zip(&xhat) {
-                *d = rstd * (gi - xh * mgx);
-            }
+            with_scratch(dx.len(), |xhat, g| {
+                let rstd = normalise(path, &row(&x, i), eps, xhat);
+                for ((gi, &d), &w) in g.iter_mut().zip(row(&dy, i).iter()).zip(gamma.iter()) {
+                    *gi = d * w;
+                }
+                let mgx = path.dot(g, xhat) / n;
+                for ((d, &gi), &xh) in dx.iter_mut().zip(g.iter()).zip(xhat.iter()) {
+                    *d = rstd * (gi - xh * mgx);
+                }
+            })
         })?;
         let prod = map_rows(x.nrows(), x.ncols(), |i, p| {
             normalise(path, &row(&x, i), eps, p);
