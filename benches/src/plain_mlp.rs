@@ -194,9 +194,15 @@ mod tests {
     /// The baseline really trains: its loss falls like detkern's on the same task.
     #[test]
     fn plain_step_learns() {
+        // Small enough to run in seconds under emulation (CI runs this crate's tests on qemu).
         let spec = TaskSpec {
-            train: 2048,
-            test: 128,
+            inputs: 16,
+            latent: 4,
+            hidden: vec![32, 32],
+            classes: 4,
+            train: 1024,
+            test: 64,
+            batch: 32,
             ..TaskSpec::default_job()
         };
         let det = Trainer::new(Config::best(), spec);
