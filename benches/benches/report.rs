@@ -787,6 +787,9 @@ fn train(ctx: &mut Ctx, spec: Spec, tier: Tier) {
     let Spec::Train { steps } = spec else {
         unreachable!()
     };
+    // The peer's starting point (see below).
+    let base = Trainer::new(Config::best(), TaskSpec::default_job());
+    let base = &base;
     let mut cs = ctx.detkern(tier, move |cfg, _| {
         let mut trainer = Trainer::new(cfg, TaskSpec::default_job());
         for _ in 0..steps {
@@ -799,14 +802,14 @@ fn train(ctx: &mut Ctx, spec: Spec, tier: Tier) {
             fp,
         })
     });
-    // The same model, data and first weights on plain ndarray (the lead's `plain_mlp`). Its
-    // weights are private, so its fingerprint is of its first `steps` losses.
+    // The same model, data and first weights on plain ndarray (`detkern_bench::plain_mlp`),
+    // copied from `base`, one fresh detkern trainer. Its weights are private, so its fingerprint is of
+    // its first `steps` losses.
     cs.push(peer(
         "plain_ndarray_mlp",
         Box::new(move |t| {
-            let det = Trainer::new(Config::best(), TaskSpec::default_job());
             let mode = if t == 1 { Threads::One } else { Threads::Rayon };
-            let mut trainer = PlainTrainer::from_trainer(&det, 7, mode);
+            let mut trainer = PlainTrainer::from_trainer(base, 7, mode);
             let losses: Vec<f32> = (0..steps).map(|_| trainer.train_step()).collect();
             Box::new(TrainCell {
                 trainer,

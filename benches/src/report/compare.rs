@@ -77,6 +77,32 @@ fn describe(r: &Report) -> String {
     )
 }
 
+/// `items` joined by ", " on lines of at most `width` characters, each starting with a newline
+/// and `indent`.
+fn wrap(items: &[String], width: usize, indent: &str) -> String {
+    let mut out = String::new();
+    let mut line = String::new();
+    for (i, item) in items.iter().enumerate() {
+        let piece = if i + 1 < items.len() {
+            format!("{item},")
+        } else {
+            item.clone()
+        };
+        if !line.is_empty() && indent.len() + line.len() + 1 + piece.len() > width {
+            let _ = write!(out, "\n{indent}{line}");
+            line.clear();
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(&piece);
+    }
+    if !line.is_empty() {
+        let _ = write!(out, "\n{indent}{line}");
+    }
+    out
+}
+
 /// The comparison as text, ending with a one-line verdict.
 pub fn render(a: &Report, b: &Report, c: &Comparison) -> String {
     let mut o = String::new();
@@ -106,11 +132,10 @@ pub fn render(a: &Report, b: &Report, c: &Comparison) -> String {
     }
     if !c.only_a.is_empty() || !c.only_b.is_empty() {
         let _ = writeln!(o, "\nskipped (run by one report only):");
-        if !c.only_a.is_empty() {
-            let _ = writeln!(o, "  only in a: {}", c.only_a.join(", "));
-        }
-        if !c.only_b.is_empty() {
-            let _ = writeln!(o, "  only in b: {}", c.only_b.join(", "));
+        for (which, keys) in [("a", &c.only_a), ("b", &c.only_b)] {
+            if !keys.is_empty() {
+                let _ = writeln!(o, "  only in {which}:{}", wrap(keys, 96, "    "));
+            }
         }
     }
     if !c.peers.is_empty() {
