@@ -334,12 +334,15 @@ impl MathLanes for Avx2 {
     }
     #[inline(always)]
     fn gather(self, table: &[f64; 128], idx: __m256i) -> __m256d {
-        // SAFETY: the Avx2 token proves AVX2; every index is masked below 128, the table's
-        // length, and the scale 8 is the size of an f64.
-        unsafe {
-            let idx = _mm256_and_si256(idx, _mm256_set1_epi64x(127));
-            _mm256_i64gather_pd::<8>(table.as_ptr(), idx)
-        }
+        // Four scalar loads, not VGATHERQPD: qemu 7.2 (the emulated Haswell of CI) mixes up the
+        // lanes of a gather inlined into the math kernels, and on the CPUs that use this path
+        // (those without AVX-512) a gather is no faster than four loads.
+        let mut i = [0u64; 4];
+        // SAFETY: the Avx2 token proves AVX2; `i` holds 32 bytes.
+        unsafe { _mm256_storeu_si256(i.as_mut_ptr().cast(), idx) };
+        let v = i.map(|k| table[(k & 127) as usize]);
+        // SAFETY: the Avx2 token proves AVX2; `v` holds 4 doubles.
+        unsafe { _mm256_loadu_pd(v.as_ptr()) }
     }
     #[inline(always)]
     fn zero_in(self, a: __m256i, mask: __m256i) -> __m256d {
@@ -351,12 +354,13 @@ impl MathLanes for Avx2 {
     }
     #[inline(always)]
     fn lookup16(self, table: &[u64; 16], idx: __m256i) -> __m256i {
-        // SAFETY: the Avx2 token proves AVX2; every index is masked below 16, the table's
-        // length, and the scale 8 is the size of a u64.
-        unsafe {
-            let idx = _mm256_and_si256(idx, _mm256_set1_epi64x(15));
-            _mm256_i64gather_epi64::<8>(table.as_ptr().cast(), idx)
-        }
+        // Four scalar loads, not VPGATHERQQ (see `gather`).
+        let mut i = [0u64; 4];
+        // SAFETY: the Avx2 token proves AVX2; `i` holds 32 bytes.
+        unsafe { _mm256_storeu_si256(i.as_mut_ptr().cast(), idx) };
+        let v = i.map(|k| table[(k & 15) as usize]);
+        // SAFETY: the Avx2 token proves AVX2; `v` holds 32 bytes.
+        unsafe { _mm256_loadu_si256(v.as_ptr().cast()) }
     }
     #[cfg(test)]
     fn test_load_f64(self, src: &[f64]) -> __m256d {
