@@ -17,6 +17,7 @@
 
 use criterion::{Criterion, SamplingMode, Throughput};
 use detkern::{Accum, Config};
+use detkern_bench::matmul_peers::{Elem, gemm_crate};
 use ndarray::{Array2, linalg::general_mat_mul};
 use rayon::{ThreadPool, ThreadPoolBuilder};
 use std::hint::black_box;
@@ -64,54 +65,6 @@ fn matrix<T>(rows: usize, cols: usize, seed: u64, conv: fn(f64) -> T) -> Array2<
         z ^= z >> 29;
         conv((z >> 11) as f64 / (1u64 << 53) as f64 * 2.0 - 1.0)
     })
-}
-
-/// The element types: each peer's entry point for one of them.
-trait Elem:
-    detkern::MatmulElem<Acc = Self> + ndarray::LinalgScalar + faer::traits::ComplexField + Send + Sync
-{
-    fn from_f64(x: f64) -> Self;
-}
-impl Elem for f32 {
-    fn from_f64(x: f64) -> Self {
-        x as f32
-    }
-}
-impl Elem for f64 {
-    fn from_f64(x: f64) -> Self {
-        x
-    }
-}
-
-/// `c = a·b` with the `gemm` crate (row-major: column stride 1).
-fn gemm_crate<T: Elem>(c: &mut Array2<T>, a: &Array2<T>, b: &Array2<T>, par: gemm::Parallelism) {
-    let (m, k) = a.dim();
-    let n = b.ncols();
-    // SAFETY: the three arrays are standard-layout (row-major) with the dimensions passed, and
-    // `c` is borrowed mutably for the call.
-    unsafe {
-        gemm::gemm(
-            m,
-            n,
-            k,
-            c.as_mut_ptr(),
-            1,
-            n as isize,
-            false,
-            a.as_ptr(),
-            1,
-            k as isize,
-            b.as_ptr(),
-            1,
-            n as isize,
-            T::from_f64(0.0),
-            T::from_f64(1.0),
-            false,
-            false,
-            false,
-            par,
-        )
-    }
 }
 
 fn bench_type<T: Elem>(cr: &mut Criterion, label: &str, pool: &ThreadPool, threads: usize) {

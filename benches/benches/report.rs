@@ -38,6 +38,7 @@ use detkern::algorithm;
 use detkern::rng::{CounterRng, Philox};
 use detkern::train::{TaskSpec, Trainer};
 use detkern::{Accum, Config, Fingerprint, Isa};
+use detkern_bench::matmul_peers::{Elem, gemm_crate};
 use detkern_bench::plain_mlp::{PlainTrainer, Threads};
 use detkern_bench::report::{
     self, Budget, DETKERN, Machine, Report, Row, Work, bytes_label, json, svg, text,
@@ -509,59 +510,6 @@ fn reduction(ctx: &mut Ctx, spec: Spec, tier: Tier) {
         }),
     ));
     ctx.run(spec, cs);
-}
-
-/// The element types of the matrix products, with each peer's entry point.
-trait Elem:
-    detkern::MatmulElem<Acc = Self>
-    + detkern::Float
-    + ndarray::LinalgScalar
-    + faer::traits::ComplexField
-    + Send
-    + Sync
-{
-    fn from_f64(x: f64) -> Self;
-}
-impl Elem for f32 {
-    fn from_f64(x: f64) -> Self {
-        x as f32
-    }
-}
-impl Elem for f64 {
-    fn from_f64(x: f64) -> Self {
-        x
-    }
-}
-
-/// `c = a·b` with the `gemm` crate (row-major: column stride 1).
-fn gemm_crate<T: Elem>(c: &mut Array2<T>, a: &Array2<T>, b: &Array2<T>, par: gemm::Parallelism) {
-    let (m, k) = a.dim();
-    let n = b.ncols();
-    // SAFETY: the three arrays are standard-layout (row-major) with the dimensions passed, and
-    // `c` is borrowed mutably for the call.
-    unsafe {
-        gemm::gemm(
-            m,
-            n,
-            k,
-            c.as_mut_ptr(),
-            1,
-            n as isize,
-            false,
-            a.as_ptr(),
-            1,
-            k as isize,
-            b.as_ptr(),
-            1,
-            n as isize,
-            T::from_f64(0.0),
-            T::from_f64(1.0),
-            false,
-            false,
-            false,
-            par,
-        )
-    }
 }
 
 /// `C = A·B` (row-major, `Accum::Replace`, into a preallocated `C`): detkern vs matrixmultiply,

@@ -10,6 +10,7 @@
 
 use rayon::prelude::*;
 
+pub mod matmul_peers;
 pub mod plain_mlp;
 
 pub mod report;
