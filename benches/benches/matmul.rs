@@ -17,24 +17,10 @@
 
 use criterion::{Criterion, SamplingMode, Throughput};
 use detkern::{Accum, Config};
-use detkern_bench::matmul_peers::{Elem, gemm_crate};
+use detkern_bench::matmul_peers::{Elem, SHAPES, gemm_crate};
 use ndarray::{Array2, linalg::general_mat_mul};
 use rayon::{ThreadPool, ThreadPoolBuilder};
 use std::hint::black_box;
-
-/// `(m, k, n)`: the squares of the issue, then the training shapes.
-const SHAPES: [(usize, usize, usize); 10] = [
-    (64, 64, 64),
-    (128, 128, 128),
-    (256, 256, 256),
-    (512, 512, 512),
-    (1024, 1024, 1024),
-    (2048, 2048, 2048),
-    (64, 8192, 64),
-    (128, 784, 256),
-    (1, 4096, 4096),
-    (4096, 4096, 1),
-];
 
 fn shape_name((m, k, n): (usize, usize, usize)) -> String {
     format!("{m}x{k}x{n}")

@@ -38,7 +38,7 @@ use detkern::algorithm;
 use detkern::rng::{CounterRng, Philox};
 use detkern::train::{TaskSpec, Trainer};
 use detkern::{Accum, Config, Fingerprint, Isa};
-use detkern_bench::matmul_peers::{Elem, gemm_crate};
+use detkern_bench::matmul_peers::{Elem, SHAPES, gemm_crate};
 use detkern_bench::plain_mlp::{PlainTrainer, Threads};
 use detkern_bench::report::{
     self, Budget, DETKERN, Machine, Report, Row, Work, bytes_label, json, svg, text,
@@ -164,18 +164,7 @@ fn specs() -> Vec<(Spec, Tier)> {
         v.push((Spec::Dot { bytes }, tier));
     }
     for f64 in [false, true] {
-        for (m, k, n) in [
-            (64, 64, 64),
-            (128, 128, 128),
-            (256, 256, 256),
-            (512, 512, 512),
-            (1024, 1024, 1024),
-            (2048, 2048, 2048),
-            (64, 8192, 64),
-            (128, 784, 256),
-            (1, 4096, 4096),
-            (4096, 4096, 1),
-        ] {
+        for (m, k, n) in SHAPES {
             let flops = 2 * m * k * n;
             let tier = if flops > 2 * 512 * 512 * 512 {
                 Large

@@ -3,6 +3,21 @@
 
 use ndarray::Array2;
 
+/// `(m, k, n)` of the benchmarked products (`A` is `m×k`, `B` is `k×n`): the squares of the
+/// matmul issue, then the training shapes.
+pub const SHAPES: [(usize, usize, usize); 10] = [
+    (64, 64, 64),
+    (128, 128, 128),
+    (256, 256, 256),
+    (512, 512, 512),
+    (1024, 1024, 1024),
+    (2048, 2048, 2048),
+    (64, 8192, 64),
+    (128, 784, 256),
+    (1, 4096, 4096),
+    (4096, 4096, 1),
+];
+
 /// The element types of the matrix products, with each peer's entry point.
 pub trait Elem:
     detkern::MatmulElem<Acc = Self>
