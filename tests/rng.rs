@@ -473,3 +473,20 @@ fn long_philox_word_requests_equal_the_blocks_on_every_pool() {
         }
     }
 }
+
+#[test]
+fn long_chacha_word_requests_equal_rand_chacha_on_every_pool() {
+    let n = scaled(100_003).max(70_001);
+    let first = 5u64;
+    let seed = [9u8; 32];
+    let mut oracle = rand_chacha::ChaCha8Rng::from_seed(seed);
+    oracle.set_stream(3);
+    oracle.set_word_pos(first as u128);
+    let want: Vec<u32> = (0..n).map(|_| oracle.next_u32()).collect();
+    let g = ChaCha::new(ChaChaRounds::R8, seed).with_stream(3);
+    for (threads, pool) in pools() {
+        let mut got = vec![0u32; n];
+        pool.install(|| g.words(first, &mut got));
+        assert!(got == want, "ChaCha8 with {threads} threads");
+    }
+}

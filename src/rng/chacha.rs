@@ -1,6 +1,6 @@
 //! ChaCha streams, bit-identical to `rand_chacha` 0.9.
 
-use super::{CounterRng, Stream};
+use super::{CounterRng, Stream, word_tasks};
 use crate::Error;
 use rand_chacha::rand_core::{RngCore, SeedableRng};
 
@@ -70,13 +70,16 @@ impl ChaCha {
 }
 
 impl CounterRng for ChaCha {
+    /// Words `first .. first + out.len()` of `rand_chacha`'s stream (its bytes, read as
+    /// little-endian words); requests longer than 32 Ki words are split into parallel tasks on
+    /// the current rayon pool, each positioned at its first word.
     fn try_words(&self, first: u64, out: &mut [u32]) -> Result<(), Error> {
-        let mut rng = self.rng_at(first);
-        let mut bytes = vec![0u8; out.len() * 4];
-        rng.fill_bytes(&mut bytes);
-        for (o, b) in out.iter_mut().zip(bytes.chunks_exact(4)) {
-            *o = u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
-        }
+        word_tasks::in_tasks(first, out, |at, o| {
+            self.rng_at(at).fill_bytes(bytemuck::cast_slice_mut(o));
+            for w in o.iter_mut() {
+                *w = u32::from_le(*w);
+            }
+        });
         Ok(())
     }
 

@@ -30,6 +30,7 @@ mod rand_core_impl;
 mod samplers;
 mod sincospi;
 mod stream;
+mod word_tasks;
 
 pub use chacha::{ChaCha, ChaChaRounds};
 pub use detkern_kernels::rng::philox4x32_10;

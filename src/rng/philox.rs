@@ -1,12 +1,9 @@
 //! The Philox4x32-10 generator.
 
+use super::word_tasks;
 use super::{CounterRng, Stream};
 use crate::config::process_default;
 use crate::{Config, Error};
-use rayon::prelude::*;
-
-/// Words one parallel task of [`Philox`]'s `words` generates (128 KiB); a speed knob only.
-const WORDS_PER_TASK: usize = 32 * 1024;
 
 /// Philox4x32-10 with a 64-bit key and a 64-bit stream: word `w` of the stream is word `w % 4`
 /// of `philox4x32_10([w/4 low, w/4 high, stream low, stream high], [key low, key high])`.
@@ -72,20 +69,13 @@ impl Philox {
 
 impl CounterRng for Philox {
     /// Words `first .. first + out.len()`; requests longer than 32 Ki words are split into
-    /// tasks of that many words on the current rayon pool (each word is a function of its
-    /// position only, so any split gives the same words).
+    /// parallel tasks on the current rayon pool (each word is a function of its position only,
+    /// so any split gives the same words).
     fn try_words(&self, first: u64, out: &mut [u32]) -> Result<(), Error> {
         let path = self.try_config()?.path;
-        if out.len() <= WORDS_PER_TASK {
-            path.philox_words(self.key, self.stream, first, out);
-        } else {
-            out.par_chunks_mut(WORDS_PER_TASK)
-                .enumerate()
-                .for_each(|(t, o)| {
-                    let at = first + (t * WORDS_PER_TASK) as u64;
-                    path.philox_words(self.key, self.stream, at, o)
-                });
-        }
+        word_tasks::in_tasks(first, out, |at, o| {
+            path.philox_words(self.key, self.stream, at, o)
+        });
         Ok(())
     }
 
