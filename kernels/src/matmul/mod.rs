@@ -421,7 +421,7 @@ impl<E: Elem, const MR: usize, const NV: usize> Kernel<E::Acc> for Gemm<'_, E, M
                 for ic in (0..m).step_by(mc_max) {
                     let mc = mc_max.min(m - ic);
                     // SAFETY: (ic, pc) is inside A; the buffer holds the panels of mc × kc.
-                    unsafe { pack::pack_a(abuf, a.sub(ic, pc, mc, kc), MR) };
+                    unsafe { pack::pack_a::<E, MR>(abuf, a.sub(ic, pc, mc, kc)) };
                     for jr in (0..nc).step_by(nr) {
                         let cols = nr.min(nc - jr);
                         let (bp, brs) = match direct_b {
