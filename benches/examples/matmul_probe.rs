@@ -7,7 +7,7 @@
 //!
 //! `cargo run --release -p detkern-bench --example matmul_probe [-- ROUNDS [SHAPE ...]]` with
 //! shapes as `MxKxN` or `N` (square); default: 256, 512, 1024, 64x8192x64. `PROBE_F64=1` runs
-//! `f64` instead of `f32`.
+//! `f64` instead of `f32`; `PROBE_ISA=avx2` forces detkern's path.
 
 use detkern_bench::matmul_peers::{Elem, gemm_crate};
 use detkern_kernels::Path;
@@ -41,7 +41,9 @@ fn probe<T: Elem>(rounds: usize, (m, k, n): (usize, usize, usize)) {
     );
     let mut fc = faer::Mat::<T>::zeros(m, n);
     let mut gc = c.clone();
-    let path = Path::best();
+    let path = std::env::var("PROBE_ISA").map_or(Path::best(), |isa| {
+        Path::new(isa.parse().expect("PROBE_ISA: an ISA name")).expect("PROBE_ISA: unsupported")
+    });
     let mut ws = Workspace::new();
     let mut best = [f64::INFINITY; 3];
     let mut ratios = [Vec::new(), Vec::new()];

@@ -70,13 +70,21 @@ pub(super) unsafe fn fill<T: Float>(c: Mat<*mut T>, v: T) {
 }
 
 /// Runs the tile kernels for one `MR`-row panel of `A` (`rows ≤ MR` valid rows): the full
-/// `MR`-row kernel, or for a partial panel kernels of 8, 4, 2 and 1 rows.
+/// `MR`-row kernel, or for a partial panel kernels of 8, 4, 2 and 1 rows. The panel holds step
+/// `p` of row `i` at `ap[p·PS + i·IS]`.
 ///
 /// # Safety
-/// `ap` holds `kc` steps of `MR` elements and `MR` more; `b` points at `kc` rows of `NV · W`
-/// readable elements, `brs` elements apart; `c` lies in exclusively borrowed memory.
+/// `b` points at `kc` rows of `NV · W` readable elements, `brs` elements apart; `c` lies in
+/// exclusively borrowed memory.
 #[inline(always)]
-pub(super) unsafe fn row_tiles<T: Float, S: Lanes<T>, const MR: usize, const NV: usize>(
+pub(super) unsafe fn row_tiles<
+    T: Float,
+    S: Lanes<T>,
+    const MR: usize,
+    const NV: usize,
+    const PS: usize,
+    const IS: usize,
+>(
     s: S,
     kc: usize,
     ap: &[T],
@@ -88,26 +96,25 @@ pub(super) unsafe fn row_tiles<T: Float, S: Lanes<T>, const MR: usize, const NV:
     let rows = c.0.rows;
     if rows == MR {
         // SAFETY: forwarded from the caller.
-        unsafe { tile::<T, S, MR, NV, MR>(s, kc, ap, b, brs, c, start) };
+        unsafe { tile::<T, S, MR, NV, PS, IS>(s, kc, ap, b, brs, c, start) };
         return;
     }
     let mut i = 0;
     while i < rows {
         let left = rows - i;
-        let (a, t) = (&ap[i..], |r| c.rows_from(i, r));
-        // SAFETY (all four): forwarded from the caller; `a` keeps `kc` steps of MR elements
-        // thanks to the slack of MR, and the sub-tile lies inside `c`.
+        let (a, t) = (&ap[i * IS..], |r| c.rows_from(i, r));
+        // SAFETY (all four): forwarded from the caller; the sub-tile lies inside `c`.
         i += if left >= 8 && MR > 8 {
-            unsafe { tile::<T, S, 8, NV, MR>(s, kc, a, b, brs, t(8), start) };
+            unsafe { tile::<T, S, 8, NV, PS, IS>(s, kc, a, b, brs, t(8), start) };
             8
         } else if left >= 4 && MR > 4 {
-            unsafe { tile::<T, S, 4, NV, MR>(s, kc, a, b, brs, t(4), start) };
+            unsafe { tile::<T, S, 4, NV, PS, IS>(s, kc, a, b, brs, t(4), start) };
             4
         } else if left >= 2 && MR > 2 {
-            unsafe { tile::<T, S, 2, NV, MR>(s, kc, a, b, brs, t(2), start) };
+            unsafe { tile::<T, S, 2, NV, PS, IS>(s, kc, a, b, brs, t(2), start) };
             2
         } else {
-            unsafe { tile::<T, S, 1, NV, MR>(s, kc, a, b, brs, t(1), start) };
+            unsafe { tile::<T, S, 1, NV, PS, IS>(s, kc, a, b, brs, t(1), start) };
             1
         };
     }
@@ -119,7 +126,14 @@ pub(super) unsafe fn row_tiles<T: Float, S: Lanes<T>, const MR: usize, const NV:
 /// # Safety
 /// As [`row_tiles`], with `R` rows.
 #[inline(always)]
-unsafe fn tile<T: Float, S: Lanes<T>, const R: usize, const NV: usize, const AS: usize>(
+unsafe fn tile<
+    T: Float,
+    S: Lanes<T>,
+    const R: usize,
+    const NV: usize,
+    const PS: usize,
+    const IS: usize,
+>(
     s: S,
     kc: usize,
     a: &[T],
@@ -131,7 +145,7 @@ unsafe fn tile<T: Float, S: Lanes<T>, const R: usize, const NV: usize, const AS:
     let nr = NV * S::W;
     if c.0.cs == 1 && c.0.rows == R && c.0.cols == nr {
         // SAFETY: forwarded; the tile is full with contiguous rows.
-        unsafe { kernel::<T, S, R, NV, AS>(s, kc, a, b, brs, c, start) };
+        unsafe { kernel::<T, S, R, NV, PS, IS>(s, kc, a, b, brs, c, start) };
         return;
     }
     assert!(R * nr <= MAX_TILE);
@@ -153,7 +167,7 @@ unsafe fn tile<T: Float, S: Lanes<T>, const R: usize, const NV: usize, const AS:
         cs: 1,
     });
     // SAFETY: `bt` is a full R × nr tile of the local buffer (R · nr ≤ MAX_TILE).
-    unsafe { kernel::<T, S, R, NV, AS>(s, kc, a, b, brs, bt, start) };
+    unsafe { kernel::<T, S, R, NV, PS, IS>(s, kc, a, b, brs, bt, start) };
     for i in 0..rows {
         for j in 0..cols {
             // SAFETY: (i, j) is inside the tile.
@@ -163,12 +177,22 @@ unsafe fn tile<T: Float, S: Lanes<T>, const R: usize, const NV: usize, const AS:
 }
 
 /// The microkernel proper on a full tile with contiguous rows: for each step `p` in increasing
-/// order, `acc[i][j] = fma(a[p][i], b[p][j], acc[i][j])`.
+/// order, `acc[i][j] = fma(a[p·PS + i·IS], b[p][j], acc[i][j])`.
+///
+/// # Panics
+/// If `a` is too short for `kc` steps of `R` rows.
 ///
 /// # Safety
 /// As [`tile`], and `c` is full (`R × NV·W`) with unit column stride.
 #[inline(always)]
-unsafe fn kernel<T: Float, S: Lanes<T>, const R: usize, const NV: usize, const AS: usize>(
+unsafe fn kernel<
+    T: Float,
+    S: Lanes<T>,
+    const R: usize,
+    const NV: usize,
+    const PS: usize,
+    const IS: usize,
+>(
     s: S,
     kc: usize,
     a: &[T],
@@ -189,15 +213,17 @@ unsafe fn kernel<T: Float, S: Lanes<T>, const R: usize, const NV: usize, const A
             }
         }
     }
+    assert!(kc == 0 || (kc - 1) * PS + (R - 1) * IS < a.len());
     let mut bp = b;
-    for ap in a.chunks_exact(AS).take(kc) {
+    for p in 0..kc {
         let mut bv = [s.splat(T::NEG_ZERO); NV];
         for (v, x) in bv.iter_mut().enumerate() {
             // SAFETY: each of the kc rows of the B panel holds nr readable elements.
             *x = s.load(unsafe { slice::from_raw_parts(bp.add(v * w), w) });
         }
         for (i, acc) in acc.iter_mut().enumerate() {
-            let x = s.splat(ap[i]);
+            // SAFETY: p·PS + i·IS ≤ (kc - 1)·PS + (R - 1)·IS, inside `a` (asserted).
+            let x = s.splat(unsafe { *a.get_unchecked(p * PS + i * IS) });
             for (acc, &y) in acc.iter_mut().zip(&bv) {
                 *acc = s.fma(x, y, *acc);
             }

@@ -7,7 +7,8 @@
 //! unchanged. The plain triple loop of [`crate::matmul_reference`] is the specification.
 //!
 //! The fast path is a packed, blocked GEMM (`kc × nc` blocks of `B`, `mc × kc` blocks of `A`,
-//! `MR × NR` register tiles). Blocking sizes, tile shapes and the instruction set are speed
+//! `MR × NR` register tiles; `A` panels hold `MR` rows by rows when `A` is row-major, else by
+//! steps of `MR` elements). Blocking sizes, tile shapes, layouts and the instruction set are speed
 //! choices only: a register tile *continues* the running partial of each output from the
 //! previous `kc` block (which it left in `C`, exactly), so each output still sees one chain in
 //! increasing `k`. `K` is never split; callers parallelise over disjoint output tiles.
@@ -189,22 +190,23 @@ impl Blocking {
             // width, so that the reads are long contiguous runs.
             Blocking {
                 kc: 16,
-                mc: mr * 2,
+                mc: FEW_ROWS.next_multiple_of(mr),
                 nc: nr * 1024,
             }
         } else if m <= FEW_ROWS {
             // A packed B block used by few rows of A: long contiguous reads, a narrow block.
             Blocking {
                 kc: 4096,
-                mc: mr * 2,
+                mc: FEW_ROWS.next_multiple_of(mr),
                 nc: nr * 4,
             }
         } else {
-            // A panels of mc × kc in L2, B panels of kc × nr in L1, B blocks of kc × nc in L3.
+            // A blocks of mc × kc in L1/L2, B panels of kc × nr in L2, B blocks of kc × nc in
+            // L2/L3 (tuned on AVX-512: 96 rows, 1024 f32 or 512 f64 columns).
             Blocking {
-                kc: 256,
-                mc: mr * 12,
-                nc: nr * 32,
+                kc: ROW_STRIDE,
+                mc: 96usize.next_multiple_of(mr),
+                nc: (nr * 16).max(512),
             }
         }
     }
@@ -310,7 +312,7 @@ const fn shape(isa: crate::Isa) -> (usize, usize) {
 const SCALAR: (usize, usize) = (4, 4);
 const SSE2: (usize, usize) = (4, 2);
 const AVX2: (usize, usize) = (6, 2);
-const AVX512: (usize, usize) = (14, 2);
+const AVX512: (usize, usize) = (6, 4);
 const NEON: (usize, usize) = (8, 3);
 
 macro_rules! dispatch_shapes {
@@ -396,13 +398,71 @@ impl<E: Elem, const MR: usize, const NV: usize> Kernel<E::Acc> for Gemm<'_, E, M
         let kc_max = blk.kc.min(k);
         let mc_max = blk.mc.min(m.next_multiple_of(MR));
         let nc_max = blk.nc.min(n.next_multiple_of(nr));
+        // A row-major A is packed by copying rows (`ROW_LAYOUT`), any other by a transposing
+        // copy into steps of MR rows.
+        let row_layout = a.cs == 1 && kc_max <= ROW_STRIDE;
+        let panel = MR * if row_layout { ROW_STRIDE } else { kc_max };
         // A panels (plus MR of slack so that partial row tiles may start inside a panel), then
         // the B block.
-        let a_len = mc_max.div_ceil(MR) * MR * kc_max + MR;
+        let a_len = (mc_max.div_ceil(MR) * panel + MR).next_multiple_of(16);
         let b_len = kc_max * if direct_b.is_some() { nr } else { nc_max };
-        let buf = ws.aligned(a_len.next_multiple_of(16) + b_len);
-        let (abuf, bbuf) = buf.split_at_mut(a_len.next_multiple_of(16));
+        let (abuf, bbuf) = ws.aligned(a_len + b_len).split_at_mut(a_len);
+        let blocks = Blocks {
+            c,
+            a,
+            b,
+            accum,
+            direct_b,
+            kc_max,
+            mc_max,
+            nc_max,
+        };
+        if row_layout {
+            blocks.run::<_, MR, NV, 1, ROW_STRIDE>(s, abuf, bbuf);
+        } else {
+            blocks.run::<_, MR, NV, MR, 1>(s, abuf, bbuf);
+        }
+    }
+}
 
+/// Row stride (elements) of `A` panels packed by rows: the largest `kc` such a panel holds.
+const ROW_STRIDE: usize = 256;
+
+/// The blocked loops of one product, their operands and block sizes.
+struct Blocks<E: Elem> {
+    c: Mat<*mut E::Acc>,
+    a: Mat<*const E>,
+    b: Mat<*const E>,
+    accum: Accum,
+    direct_b: Option<*const E::Acc>,
+    kc_max: usize,
+    mc_max: usize,
+    nc_max: usize,
+}
+
+impl<E: Elem> Blocks<E> {
+    /// The loops over `kc × nc` blocks of `B`, `mc × kc` blocks of `A` and `MR × NR` tiles,
+    /// with `A` panels holding step `p` of row `i` at `p·PS + i·IS`: `(MR, 1)` (steps of `MR`
+    /// rows) or `(1, ROW_STRIDE)` (rows).
+    #[inline(always)]
+    fn run<S: Lanes<E::Acc>, const MR: usize, const NV: usize, const PS: usize, const IS: usize>(
+        self,
+        s: S,
+        abuf: &mut [E::Acc],
+        bbuf: &mut [E::Acc],
+    ) {
+        let Blocks {
+            c,
+            a,
+            b,
+            accum,
+            direct_b,
+            kc_max,
+            mc_max,
+            nc_max,
+        } = self;
+        let (m, n, k) = (a.rows, b.cols, a.cols);
+        let nr = NV * S::W;
         for jc in (0..n).step_by(nc_max) {
             let nc = nc_max.min(n - jc);
             for pc in (0..k).step_by(kc_max) {
@@ -418,10 +478,18 @@ impl<E: Elem, const MR: usize, const NV: usize> Kernel<E::Acc> for Gemm<'_, E, M
                     // SAFETY: `bblk` lies inside the view `b`; the buffer holds kc × nc_max.
                     unsafe { pack::pack_b(bbuf, bblk, nr) };
                 }
+                let panel = if PS == 1 { MR * IS } else { MR * kc };
                 for ic in (0..m).step_by(mc_max) {
                     let mc = mc_max.min(m - ic);
                     // SAFETY: (ic, pc) is inside A; the buffer holds the panels of mc × kc.
-                    unsafe { pack::pack_a::<E, MR>(abuf, a.sub(ic, pc, mc, kc)) };
+                    unsafe {
+                        let blk = a.sub(ic, pc, mc, kc);
+                        if PS == 1 {
+                            pack::pack_a_rows::<E, IS>(abuf, blk)
+                        } else {
+                            pack::pack_a::<E, MR>(abuf, blk)
+                        }
+                    };
                     for jr in (0..nc).step_by(nr) {
                         let cols = nr.min(nc - jr);
                         let (bp, brs) = match direct_b {
@@ -440,13 +508,15 @@ impl<E: Elem, const MR: usize, const NV: usize> Kernel<E::Acc> for Gemm<'_, E, M
                         };
                         for ir in (0..mc).step_by(MR) {
                             let rows = MR.min(mc - ir);
-                            let ap = &abuf[ir * kc..ir * kc + MR * kc + MR];
+                            let ap = &abuf[ir / MR * panel..];
                             // SAFETY: the tile (ic+ir, jc+jr) of rows × cols is inside C;
                             // `bp` points at kc rows of nr readable elements, `brs` apart.
                             let ct = unsafe { micro::Tile::new(c, ic + ir, jc + jr, rows, cols) };
                             // SAFETY: as above.
                             unsafe {
-                                micro::row_tiles::<_, _, MR, NV>(s, kc, ap, bp, brs, ct, start)
+                                micro::row_tiles::<_, _, MR, NV, PS, IS>(
+                                    s, kc, ap, bp, brs, ct, start,
+                                )
                             };
                         }
                     }

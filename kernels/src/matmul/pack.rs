@@ -31,6 +31,25 @@ pub(super) unsafe fn pack_a<E: Elem, const MR: usize>(dst: &mut [E::Acc], a: Mat
     }
 }
 
+/// Packs the `mc × kc` block `a` of unit column stride into rows `RS` elements apart (`kc ≤ RS`):
+/// row `i`, step `p` at `i·RS + p` (so panels of `MR` rows are `MR·RS` apart). Rows past the end
+/// of `a` in the last panel are left as they are: only kernels of fewer rows read that panel.
+///
+/// # Safety
+/// `a` must describe readable memory (a sub-matrix of a live view) with `a.cs == 1`.
+pub(super) unsafe fn pack_a_rows<E: Elem, const RS: usize>(dst: &mut [E::Acc], a: Mat<*const E>) {
+    let kc = a.cols;
+    assert!(a.cs == 1 && kc <= RS);
+    for (i, row) in dst.chunks_mut(RS).take(a.rows).enumerate() {
+        // SAFETY: row i (< a.rows) holds kc contiguous elements (a.cs == 1).
+        let src =
+            unsafe { core::slice::from_raw_parts(a.ptr.wrapping_offset(i as isize * a.rs), kc) };
+        for (d, s) in row.iter_mut().zip(src) {
+            *d = s.widen();
+        }
+    }
+}
+
 /// A panel of `W` rows whose steps are contiguous: `panel[p·W + x] = src[x·sx + p]` for
 /// `p < kc`, `x < valid`, and `+0.0` for `valid ≤ x < W`, in blocks of [`P_BLOCK`] steps so that the reads (one short run per row)
 /// and the writes stay within a few cache lines. `W` is a constant, so the block's loops have
