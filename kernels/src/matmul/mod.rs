@@ -185,7 +185,7 @@ struct Blocking {
 
 impl Blocking {
     fn of(mr: usize, nr: usize, m: usize, direct_b: bool) -> Blocking {
-        if direct_b && m <= FEW_ROWS {
+        if direct_b {
             // B read in place by few rows of A: stream a few rows of B at a time, all of their
             // width, so that the reads are long contiguous runs.
             Blocking {
@@ -354,10 +354,6 @@ struct Gemm<'a, E: Elem, const MR: usize, const NV: usize>(Job<'a, E>);
 /// few row tiles would reuse a packed copy: at most this many rows of `A`.
 const FEW_ROWS: usize = 16;
 
-/// `B` is also read in place when its rows are this short (unit column stride): a `kc`-row
-/// panel then spans little memory, and packing would cost as much as the product.
-const DIRECT_B_MAX_COLS: usize = 256;
-
 impl<E: Elem, const MR: usize, const NV: usize> Kernel<E::Acc> for Gemm<'_, E, MR, NV> {
     type Out = ();
 
@@ -391,7 +387,7 @@ impl<E: Elem, const MR: usize, const NV: usize> Kernel<E::Acc> for Gemm<'_, E, M
         }
         let nr = NV * S::W;
         let direct_b = match E::same_as_acc(b.ptr) {
-            Some(p) if b.cs == 1 && (m <= FEW_ROWS || b.cols <= DIRECT_B_MAX_COLS) => Some(p),
+            Some(p) if b.cs == 1 && m <= FEW_ROWS => Some(p),
             _ => None,
         };
         let blk = Blocking::of(MR, nr, m, direct_b.is_some());
