@@ -64,6 +64,9 @@ pub trait Lanes<T: Copy>: Copy {
     /// The halving tree over the register's lanes: with `w = W/2, …, 1`,
     /// `lane[j] = lane[j] + lane[j + w]`; returns lane 0.
     fn halving_sum(self, v: Self::V) -> T;
+    /// Transposes the `W × W` block in `v[0..W]`: lane `c` of register `r` moves to lane `r`
+    /// of register `c`. A pure data movement (no arithmetic). Panics if `v` is shorter than `W`.
+    fn transpose(self, v: &mut [Self::V]);
 }
 
 #[cfg(test)]

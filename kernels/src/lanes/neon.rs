@@ -87,6 +87,20 @@ impl Lanes<f32> for Neon {
             vget_lane_f32::<0>(h) + vget_lane_f32::<1>(h)
         }
     }
+    #[inline(always)]
+    fn transpose(self, v: &mut [float32x4_t]) {
+        let [a, b, c, d] = [v[0], v[1], v[2], v[3]];
+        // SAFETY: NEON is baseline on aarch64.
+        unsafe {
+            let (t0, t1) = (vtrn1q_f32(a, b), vtrn2q_f32(a, b));
+            let (t2, t3) = (vtrn1q_f32(c, d), vtrn2q_f32(c, d));
+            let w = |x: float32x4_t| vreinterpretq_f64_f32(x);
+            v[0] = vreinterpretq_f32_f64(vtrn1q_f64(w(t0), w(t2)));
+            v[1] = vreinterpretq_f32_f64(vtrn1q_f64(w(t1), w(t3)));
+            v[2] = vreinterpretq_f32_f64(vtrn2q_f64(w(t0), w(t2)));
+            v[3] = vreinterpretq_f32_f64(vtrn2q_f64(w(t1), w(t3)));
+        }
+    }
 }
 
 // ---------------------------------------------------------------- NEON, f64
@@ -157,5 +171,14 @@ impl Lanes<f64> for Neon {
     fn halving_sum(self, v: float64x2_t) -> f64 {
         // SAFETY: NEON is baseline on aarch64.
         unsafe { vgetq_lane_f64::<0>(v) + vgetq_lane_f64::<1>(v) }
+    }
+    #[inline(always)]
+    fn transpose(self, v: &mut [float64x2_t]) {
+        let [a, b] = [v[0], v[1]];
+        // SAFETY: NEON is baseline on aarch64.
+        unsafe {
+            v[0] = vtrn1q_f64(a, b);
+            v[1] = vtrn2q_f64(a, b);
+        }
     }
 }

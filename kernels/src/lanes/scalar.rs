@@ -61,4 +61,8 @@ impl<T: Float> Lanes<T> for Scalar {
     fn halving_sum(self, v: T) -> T {
         v
     }
+    #[inline(always)]
+    fn transpose(self, v: &mut [T]) {
+        assert!(!v.is_empty());
+    }
 }

@@ -172,3 +172,45 @@ fn every_token_matches_scalar_lane_by_lane() {
     assert_eq!(ran32, ran64);
     std::println!("lane vocabulary checked on: {ran32:?}");
 }
+
+/// `W` registers loaded from the rows of a 16×16 matrix, transposed and stored back.
+struct RunTranspose<'a, T>(&'a [[T; MAXW]; MAXW]);
+
+impl<T: Float> Kernel<T> for RunTranspose<'_, T> {
+    type Out = (usize, [[T; MAXW]; MAXW]);
+    fn run<S: Lanes<T>>(self, s: S) -> (usize, [[T; MAXW]; MAXW]) {
+        let mut v: [S::V; MAXW] = core::array::from_fn(|r| s.load(&self.0[r]));
+        s.transpose(&mut v[..S::W]);
+        let mut out = [[T::POS_ZERO; MAXW]; MAXW];
+        for (v, out) in v.iter().zip(out.iter_mut()).take(S::W) {
+            s.store(*v, out);
+        }
+        (S::W, out)
+    }
+}
+
+#[test]
+fn every_token_transposes_lane_by_lane() {
+    fn check<T: Float>(from_bits: impl Fn(u64) -> T) -> Vec<Isa> {
+        let mut g = Gen(0x9e37_79b9_7f4a_7c15);
+        let m: [[T; MAXW]; MAXW] =
+            core::array::from_fn(|_| core::array::from_fn(|_| from_bits(g.next())));
+        let mut ran = Vec::new();
+        for isa in Isa::supported() {
+            let (w, t) = T::dispatch(Path::new(isa).unwrap(), RunTranspose(&m));
+            for r in 0..w {
+                for c in 0..w {
+                    assert!(
+                        t[c][r].to_bits_u64() == m[r][c].to_bits_u64(),
+                        "{isa} {}: ({r}, {c})",
+                        T::NAME
+                    );
+                }
+            }
+            ran.push(isa);
+        }
+        ran
+    }
+    // Random bit patterns (NaN payloads included) must each reach their place, bit for bit.
+    assert_eq!(check(|r| f32::from_bits(r as u32)), check(f64::from_bits));
+}

@@ -120,6 +120,19 @@ impl Lanes<f32> for Sse2 {
             _mm_cvtss_f32(_mm_add_ss(v, _mm_shuffle_ps::<0b01_01_01_01>(v, v)))
         }
     }
+    #[inline(always)]
+    fn transpose(self, v: &mut [__m128]) {
+        let [a, b, c, d] = [v[0], v[1], v[2], v[3]];
+        // SAFETY: SSE2 is baseline on x86_64.
+        unsafe {
+            let (ab_lo, cd_lo) = (_mm_unpacklo_ps(a, b), _mm_unpacklo_ps(c, d));
+            let (ab_hi, cd_hi) = (_mm_unpackhi_ps(a, b), _mm_unpackhi_ps(c, d));
+            v[0] = _mm_movelh_ps(ab_lo, cd_lo);
+            v[1] = _mm_movehl_ps(cd_lo, ab_lo);
+            v[2] = _mm_movelh_ps(ab_hi, cd_hi);
+            v[3] = _mm_movehl_ps(cd_hi, ab_hi);
+        }
+    }
 }
 
 // ---------------------------------------------------------------- SSE2, f64
@@ -193,6 +206,15 @@ impl Lanes<f64> for Sse2 {
         // SAFETY: SSE2 is baseline on x86_64.
         unsafe { _mm_cvtsd_f64(_mm_add_sd(v, _mm_unpackhi_pd(v, v))) }
     }
+    #[inline(always)]
+    fn transpose(self, v: &mut [__m128d]) {
+        let [a, b] = [v[0], v[1]];
+        // SAFETY: SSE2 is baseline on x86_64.
+        unsafe {
+            v[0] = _mm_unpacklo_pd(a, b);
+            v[1] = _mm_unpackhi_pd(a, b);
+        }
+    }
 }
 
 // ---------------------------------------------------------------- AVX2, f32
@@ -265,6 +287,36 @@ impl Lanes<f32> for Avx2 {
         let half = unsafe { _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps::<1>(v)) };
         Sse2::new().halving_sum(half)
     }
+    #[inline(always)]
+    fn transpose(self, v: &mut [__m256]) {
+        assert!(v.len() >= 8);
+        // SAFETY: the Avx2 token proves AVX2. Within each 128-bit half, rows 4i..4i+3 are
+        // transposed (unpack by 32, then by 64 bits); the halves are then exchanged.
+        unsafe {
+            let mut q = [_mm256_setzero_pd(); 8];
+            for i in 0..2 {
+                let r = |k: usize| v[4 * i + k];
+                let (t0, t1) = (
+                    _mm256_unpacklo_ps(r(0), r(1)),
+                    _mm256_unpackhi_ps(r(0), r(1)),
+                );
+                let (t2, t3) = (
+                    _mm256_unpacklo_ps(r(2), r(3)),
+                    _mm256_unpackhi_ps(r(2), r(3)),
+                );
+                let d = |x: __m256| _mm256_castps_pd(x);
+                q[4 * i] = _mm256_unpacklo_pd(d(t0), d(t2));
+                q[4 * i + 1] = _mm256_unpackhi_pd(d(t0), d(t2));
+                q[4 * i + 2] = _mm256_unpacklo_pd(d(t1), d(t3));
+                q[4 * i + 3] = _mm256_unpackhi_pd(d(t1), d(t3));
+            }
+            for j in 0..4 {
+                let (x, y) = (_mm256_castpd_ps(q[j]), _mm256_castpd_ps(q[4 + j]));
+                v[j] = _mm256_permute2f128_ps::<0x20>(x, y);
+                v[4 + j] = _mm256_permute2f128_ps::<0x31>(x, y);
+            }
+        }
+    }
 }
 
 // ---------------------------------------------------------------- AVX2, f64
@@ -336,6 +388,19 @@ impl Lanes<f64> for Avx2 {
         // SAFETY: the Avx2 token proves AVX2+FMA.
         let half = unsafe { _mm_add_pd(_mm256_castpd256_pd128(v), _mm256_extractf128_pd::<1>(v)) };
         Sse2::new().halving_sum(half)
+    }
+    #[inline(always)]
+    fn transpose(self, v: &mut [__m256d]) {
+        let [a, b, c, d] = [v[0], v[1], v[2], v[3]];
+        // SAFETY: the Avx2 token proves AVX2.
+        unsafe {
+            let (t0, t1) = (_mm256_unpacklo_pd(a, b), _mm256_unpackhi_pd(a, b));
+            let (t2, t3) = (_mm256_unpacklo_pd(c, d), _mm256_unpackhi_pd(c, d));
+            v[0] = _mm256_permute2f128_pd::<0x20>(t0, t2);
+            v[1] = _mm256_permute2f128_pd::<0x20>(t1, t3);
+            v[2] = _mm256_permute2f128_pd::<0x31>(t0, t2);
+            v[3] = _mm256_permute2f128_pd::<0x31>(t1, t3);
+        }
     }
 }
 
@@ -422,6 +487,48 @@ impl Lanes<f32> for Avx512 {
         };
         Avx2(()).halving_sum(half)
     }
+    #[inline(always)]
+    fn transpose(self, v: &mut [__m512]) {
+        assert!(v.len() >= 16);
+        // SAFETY: the Avx512 token proves AVX-512F. Within each 128-bit quarter, rows
+        // 4i..4i+3 are transposed (unpack by 32, then by 64 bits); quarters are then gathered
+        // across the four row groups by two rounds of 128-bit shuffles.
+        unsafe {
+            let d = |x: __m512| _mm512_castps_pd(x);
+            let mut q = [_mm512_setzero_pd(); 16];
+            for i in 0..4 {
+                let r = |k: usize| v[4 * i + k];
+                let (t0, t1) = (
+                    _mm512_unpacklo_ps(r(0), r(1)),
+                    _mm512_unpackhi_ps(r(0), r(1)),
+                );
+                let (t2, t3) = (
+                    _mm512_unpacklo_ps(r(2), r(3)),
+                    _mm512_unpackhi_ps(r(2), r(3)),
+                );
+                q[4 * i] = _mm512_unpacklo_pd(d(t0), d(t2));
+                q[4 * i + 1] = _mm512_unpackhi_pd(d(t0), d(t2));
+                q[4 * i + 2] = _mm512_unpacklo_pd(d(t1), d(t3));
+                q[4 * i + 3] = _mm512_unpackhi_pd(d(t1), d(t3));
+            }
+            // q[4i + j], quarter L: column 4L + j of rows 4i .. 4i+3.
+            for j in 0..4 {
+                let p = |k: usize| _mm512_castpd_ps(q[4 * k + j]);
+                let (u0, u1) = (
+                    _mm512_shuffle_f32x4::<0x88>(p(0), p(1)),
+                    _mm512_shuffle_f32x4::<0xDD>(p(0), p(1)),
+                );
+                let (w0, w1) = (
+                    _mm512_shuffle_f32x4::<0x88>(p(2), p(3)),
+                    _mm512_shuffle_f32x4::<0xDD>(p(2), p(3)),
+                );
+                v[j] = _mm512_shuffle_f32x4::<0x88>(u0, w0);
+                v[4 + j] = _mm512_shuffle_f32x4::<0x88>(u1, w1);
+                v[8 + j] = _mm512_shuffle_f32x4::<0xDD>(u0, w0);
+                v[12 + j] = _mm512_shuffle_f32x4::<0xDD>(u1, w1);
+            }
+        }
+    }
 }
 
 // ---------------------------------------------------------------- AVX-512F, f64
@@ -504,5 +611,35 @@ impl Lanes<f64> for Avx512 {
         let half =
             unsafe { _mm256_add_pd(_mm512_castpd512_pd256(v), _mm512_extractf64x4_pd::<1>(v)) };
         Avx2(()).halving_sum(half)
+    }
+    #[inline(always)]
+    fn transpose(self, v: &mut [__m512d]) {
+        assert!(v.len() >= 8);
+        // SAFETY: the Avx512 token proves AVX-512F. Within each 128-bit quarter, row pairs are
+        // transposed (unpack by 64 bits); quarters are then gathered across the four row pairs
+        // by two rounds of 128-bit shuffles.
+        unsafe {
+            let mut t = [_mm512_setzero_pd(); 8];
+            for i in 0..4 {
+                t[2 * i] = _mm512_unpacklo_pd(v[2 * i], v[2 * i + 1]);
+                t[2 * i + 1] = _mm512_unpackhi_pd(v[2 * i], v[2 * i + 1]);
+            }
+            // t[2i + j], quarter L: column 2L + j of rows 2i, 2i+1.
+            for j in 0..2 {
+                let p = |k: usize| t[2 * k + j];
+                let (u0, u1) = (
+                    _mm512_shuffle_f64x2::<0x88>(p(0), p(1)),
+                    _mm512_shuffle_f64x2::<0xDD>(p(0), p(1)),
+                );
+                let (w0, w1) = (
+                    _mm512_shuffle_f64x2::<0x88>(p(2), p(3)),
+                    _mm512_shuffle_f64x2::<0xDD>(p(2), p(3)),
+                );
+                v[j] = _mm512_shuffle_f64x2::<0x88>(u0, w0);
+                v[2 + j] = _mm512_shuffle_f64x2::<0x88>(u1, w1);
+                v[4 + j] = _mm512_shuffle_f64x2::<0xDD>(u0, w0);
+                v[6 + j] = _mm512_shuffle_f64x2::<0xDD>(u1, w1);
+            }
+        }
     }
 }

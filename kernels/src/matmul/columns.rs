@@ -3,11 +3,13 @@
 //! `A·x` of a row-major `A` (computed as `xᵀ·Aᵀ`): each output's chain walks one row of the
 //! original `A`.
 //!
-//! A register tile would need each step's `B` values side by side in a register (a transpose
-//! of `B`); instead [`COLS`] chains run interleaved, one scalar fused multiply-add each per step,
-//! reading their columns as [`COLS`] sequential streams. The chains are the canonical ones
-//! (increasing `p`, from `-0.0` or from the old output), so the bits are those of every other
-//! blocking.
+//! Each step's `B` values must sit side by side in a register, one lane per output: `W`
+//! columns are read `W` steps at a time (one register per column) and transposed in registers
+//! ([`Lanes::transpose`]), then `W` fused multiply-adds run one step each. Steps past the last
+//! multiple of `W` are read element by element, and the last `n mod W` outputs run as
+//! interleaved scalar chains ([`COLS`] at a time, one scalar fused multiply-add each per step).
+//! Every lane's chain is the canonical one (increasing `p`, from `-0.0` or from the old
+//! output), so the bits are those of every other blocking.
 
 use super::{Elem, Mat, micro::Start};
 use crate::Float;
@@ -33,6 +35,11 @@ pub(super) unsafe fn row_times_columns<E: Elem, S: Lanes<E::Acc>>(
 ) {
     let n = c.cols;
     let mut j = 0;
+    while j + S::W <= n && S::W > 1 {
+        // SAFETY: columns j .. j + W are inside B and C (the caller's contract).
+        unsafe { lanes_of_columns::<E, S>(s, c, a, b, bcs, j, start) };
+        j += S::W;
+    }
     while j + COLS <= n {
         // SAFETY: columns j .. j + COLS are inside B and C (the caller's contract).
         unsafe { chains::<E, S, COLS>(s, c, a, b, bcs, j, start) };
@@ -42,6 +49,72 @@ pub(super) unsafe fn row_times_columns<E: Elem, S: Lanes<E::Acc>>(
         // SAFETY: column j is inside B and C.
         unsafe { chains::<E, S, 1>(s, c, a, b, bcs, j, start) };
         j += 1;
+    }
+}
+
+/// The chains of outputs `j0 .. j0 + W`, one per lane.
+///
+/// # Safety
+/// As [`row_times_columns`], with `j0 + W ≤ c.cols`.
+#[inline(always)]
+unsafe fn lanes_of_columns<E: Elem, S: Lanes<E::Acc>>(
+    s: S,
+    c: Mat<*mut E::Acc>,
+    a: Mat<*const E>,
+    b: *const E::Acc,
+    bcs: isize,
+    j0: usize,
+    start: Start,
+) {
+    const MAX_W: usize = 16;
+    let (k, w) = (a.cols, S::W);
+    assert!(w <= MAX_W);
+    let out = |r: usize| c.ptr.wrapping_offset((j0 + r) as isize * c.cs);
+    let col = |r: usize| b.wrapping_offset((j0 + r) as isize * bcs);
+    let x = |p: usize| {
+        // SAFETY: step p < k of the row `a` is inside it.
+        unsafe { a.ptr.wrapping_offset(p as isize * a.cs).read() }.widen()
+    };
+    let mut acc = match start {
+        Start::NegZero => s.splat(E::Acc::NEG_ZERO),
+        // SAFETY: outputs j0 .. j0 + W are inside C.
+        Start::FromC => s.load(&core::array::from_fn::<_, MAX_W, _>(|r| {
+            if r < w {
+                unsafe { out(r).read() }
+            } else {
+                E::Acc::NEG_ZERO
+            }
+        })),
+    };
+    let mut v = [s.splat(E::Acc::NEG_ZERO); MAX_W];
+    let mut p = 0;
+    while p + w <= k {
+        for (r, v) in v.iter_mut().enumerate().take(w) {
+            // SAFETY: steps p .. p + W of column r are inside B, contiguous (unit row stride).
+            *v = s.load(unsafe { core::slice::from_raw_parts(col(r).add(p), w) });
+        }
+        s.transpose(&mut v[..w]);
+        for (t, v) in v.iter().enumerate().take(w) {
+            acc = s.fma(s.splat(x(p + t)), *v, acc);
+        }
+        p += w;
+    }
+    for p in p..k {
+        // SAFETY: step p of columns j0 .. j0 + W is inside B.
+        let y = core::array::from_fn::<_, MAX_W, _>(|r| {
+            if r < w {
+                unsafe { col(r).add(p).read() }
+            } else {
+                E::Acc::NEG_ZERO
+            }
+        });
+        acc = s.fma(s.splat(x(p)), s.load(&y), acc);
+    }
+    let mut o = [E::Acc::NEG_ZERO; MAX_W];
+    s.store(acc, &mut o);
+    for (r, o) in o.into_iter().enumerate().take(w) {
+        // SAFETY: outputs j0 .. j0 + W are inside C, exclusively borrowed.
+        unsafe { out(r).write(o) };
     }
 }
 
