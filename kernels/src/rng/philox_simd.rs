@@ -1,7 +1,9 @@
 //! Philox4x32-10 over many blocks at once, on every path.
 //!
-//! Each register lane holds one 32-bit word of one block, zero-extended to 64 bits, so a
-//! `32 x 32 -> 64` widening multiply gives both halves of a Philox product per lane. The body is
+//! Each register lane holds one 32-bit word of one block in its low 32 bits, so a
+//! `32 x 32 -> 64` widening multiply (which reads only the low halves) gives both halves of a
+//! Philox product per lane. The high halves of the lanes may hold leftover bits (the low
+//! halves of products are not masked); only the low halves are ever read or stored. The body is
 //! written once over [`WordLanes`]; only the vocabulary differs per instruction set.
 
 use super::philox::{PHILOX_M0, PHILOX_M1, PHILOX_W0, PHILOX_W1, philox4x32_10};
@@ -21,11 +23,13 @@ pub trait WordLanes: Copy {
     fn splat(self, x: u32) -> Self::V;
     /// The low and high 32-bit halves of `base + j` for lane `j` (64-bit wrapping addition).
     fn iota(self, base: u64) -> (Self::V, Self::V);
-    /// The high and low halves of `a * m` per lane.
+    /// The high half of `low32(a) * m` per lane (zero-extended), and a lane whose low 32 bits
+    /// are the low half of the product (its high bits unspecified).
     fn mulhilo(self, a: Self::V, m: u32) -> (Self::V, Self::V);
-    /// Bitwise exclusive or.
-    fn xor(self, a: Self::V, b: Self::V) -> Self::V;
-    /// Writes block `j`'s words `c[0..4][j]` to `out[4j..4j+4]` for every lane `j`.
+    /// Bitwise exclusive or of three registers.
+    fn xor3(self, a: Self::V, b: Self::V, c: Self::V) -> Self::V;
+    /// Writes block `j`'s words (the low 32 bits of `c[0..4][j]`) to `out[4j..4j+4]` for every
+    /// lane `j`.
     fn store_blocks(self, c: [Self::V; 4], out: &mut [u32]);
 }
 
@@ -52,12 +56,7 @@ fn blocks<S: WordLanes>(s: S, key: [u32; 2], stream: u64, first_block: u64, out:
             for x in c.iter_mut() {
                 let (hi0, lo0) = s.mulhilo(x[0], PHILOX_M0);
                 let (hi1, lo1) = s.mulhilo(x[2], PHILOX_M1);
-                *x = [
-                    s.xor(s.xor(hi1, x[1]), k0),
-                    lo1,
-                    s.xor(s.xor(hi0, x[3]), k1),
-                    lo0,
-                ];
+                *x = [s.xor3(hi1, x[1], k0), lo1, s.xor3(hi0, x[3], k1), lo0];
             }
         }
         for (u, x) in c.into_iter().enumerate() {
@@ -153,12 +152,12 @@ impl WordLanes for crate::lanes::Scalar {
     }
     #[inline(always)]
     fn mulhilo(self, a: u64, m: u32) -> (u64, u64) {
-        let p = a * m as u64;
-        (p >> 32, p & 0xffff_ffff)
+        let p = (a as u32 as u64) * m as u64;
+        (p >> 32, p)
     }
     #[inline(always)]
-    fn xor(self, a: u64, b: u64) -> u64 {
-        a ^ b
+    fn xor3(self, a: u64, b: u64, c: u64) -> u64 {
+        a ^ b ^ c
     }
     #[inline(always)]
     fn store_blocks(self, c: [u64; 4], out: &mut [u32]) {
@@ -214,24 +213,22 @@ mod x86 {
             // SAFETY: SSE2 is baseline on x86_64.
             unsafe {
                 let p = _mm_mul_epu32(a, _mm_set1_epi64x(m as i64));
-                (
-                    _mm_srli_epi64::<32>(p),
-                    _mm_and_si128(p, _mm_set1_epi64x(0xffff_ffff)),
-                )
+                (_mm_srli_epi64::<32>(p), p)
             }
         }
         #[inline(always)]
-        fn xor(self, a: __m128i, b: __m128i) -> __m128i {
+        fn xor3(self, a: __m128i, b: __m128i, c: __m128i) -> __m128i {
             // SAFETY: SSE2 is baseline on x86_64.
-            unsafe { _mm_xor_si128(a, b) }
+            unsafe { _mm_xor_si128(_mm_xor_si128(a, b), c) }
         }
         #[inline(always)]
         fn store_blocks(self, c: [__m128i; 4], out: &mut [u32]) {
             assert!(out.len() >= 8);
             // SAFETY: SSE2 is baseline; `out` holds at least 8 words (checked above).
             unsafe {
-                let x01 = _mm_or_si128(c[0], _mm_slli_epi64::<32>(c[1]));
-                let x23 = _mm_or_si128(c[2], _mm_slli_epi64::<32>(c[3]));
+                let low = _mm_set1_epi64x(0xffff_ffff);
+                let x01 = _mm_or_si128(_mm_and_si128(c[0], low), _mm_slli_epi64::<32>(c[1]));
+                let x23 = _mm_or_si128(_mm_and_si128(c[2], low), _mm_slli_epi64::<32>(c[3]));
                 let p = out.as_mut_ptr() as *mut __m128i;
                 _mm_storeu_si128(p, _mm_unpacklo_epi64(x01, x23));
                 _mm_storeu_si128(p.add(1), _mm_unpackhi_epi64(x01, x23));
@@ -266,24 +263,22 @@ mod x86 {
             // SAFETY: the Avx2 token proves AVX2.
             unsafe {
                 let p = _mm256_mul_epu32(a, _mm256_set1_epi64x(m as i64));
-                (
-                    _mm256_srli_epi64::<32>(p),
-                    _mm256_and_si256(p, _mm256_set1_epi64x(0xffff_ffff)),
-                )
+                (_mm256_srli_epi64::<32>(p), p)
             }
         }
         #[inline(always)]
-        fn xor(self, a: __m256i, b: __m256i) -> __m256i {
+        fn xor3(self, a: __m256i, b: __m256i, c: __m256i) -> __m256i {
             // SAFETY: the Avx2 token proves AVX2.
-            unsafe { _mm256_xor_si256(a, b) }
+            unsafe { _mm256_xor_si256(_mm256_xor_si256(a, b), c) }
         }
         #[inline(always)]
         fn store_blocks(self, c: [__m256i; 4], out: &mut [u32]) {
             assert!(out.len() >= 16);
             // SAFETY: the token proves AVX2; `out` holds at least 16 words (checked above).
             unsafe {
-                let x01 = _mm256_or_si256(c[0], _mm256_slli_epi64::<32>(c[1]));
-                let x23 = _mm256_or_si256(c[2], _mm256_slli_epi64::<32>(c[3]));
+                // Odd 32-bit elements from the shifted word: low halves of c[0], c[1] paired.
+                let x01 = _mm256_blend_epi32::<0xAA>(c[0], _mm256_slli_epi64::<32>(c[1]));
+                let x23 = _mm256_blend_epi32::<0xAA>(c[2], _mm256_slli_epi64::<32>(c[3]));
                 let lo = _mm256_unpacklo_epi64(x01, x23); // blocks 0 and 2
                 let hi = _mm256_unpackhi_epi64(x01, x23); // blocks 1 and 3
                 let p = out.as_mut_ptr() as *mut __m256i;
@@ -320,24 +315,23 @@ mod x86 {
             // SAFETY: the Avx512 token proves AVX-512F.
             unsafe {
                 let p = _mm512_mul_epu32(a, _mm512_set1_epi64(m as i64));
-                (
-                    _mm512_srli_epi64::<32>(p),
-                    _mm512_and_si512(p, _mm512_set1_epi64(0xffff_ffff)),
-                )
+                (_mm512_srli_epi64::<32>(p), p)
             }
         }
         #[inline(always)]
-        fn xor(self, a: __m512i, b: __m512i) -> __m512i {
+        fn xor3(self, a: __m512i, b: __m512i, c: __m512i) -> __m512i {
+            // One ternary-logic instruction: truth table 0x96 is a ^ b ^ c.
             // SAFETY: the Avx512 token proves AVX-512F.
-            unsafe { _mm512_xor_si512(a, b) }
+            unsafe { _mm512_ternarylogic_epi64::<0x96>(a, b, c) }
         }
         #[inline(always)]
         fn store_blocks(self, c: [__m512i; 4], out: &mut [u32]) {
             assert!(out.len() >= 32);
             // SAFETY: the token proves AVX-512F; `out` holds at least 32 words (checked above).
             unsafe {
-                let x01 = _mm512_or_si512(c[0], _mm512_slli_epi64::<32>(c[1]));
-                let x23 = _mm512_or_si512(c[2], _mm512_slli_epi64::<32>(c[3]));
+                // Odd 32-bit elements from the shifted word: low halves of c[0], c[1] paired.
+                let x01 = _mm512_mask_blend_epi32(0xAAAA, c[0], _mm512_slli_epi64::<32>(c[1]));
+                let x23 = _mm512_mask_blend_epi32(0xAAAA, c[2], _mm512_slli_epi64::<32>(c[3]));
                 let first = _mm512_set_epi64(11, 3, 10, 2, 9, 1, 8, 0);
                 let second = _mm512_set_epi64(15, 7, 14, 6, 13, 5, 12, 4);
                 let p = out.as_mut_ptr() as *mut __m512i;
@@ -383,21 +377,22 @@ mod neon {
             // SAFETY: NEON is baseline on aarch64.
             unsafe {
                 let p = vmull_u32(vmovn_u64(a), vdup_n_u32(m));
-                (vshrq_n_u64::<32>(p), vandq_u64(p, vdupq_n_u64(0xffff_ffff)))
+                (vshrq_n_u64::<32>(p), p)
             }
         }
         #[inline(always)]
-        fn xor(self, a: uint64x2_t, b: uint64x2_t) -> uint64x2_t {
+        fn xor3(self, a: uint64x2_t, b: uint64x2_t, c: uint64x2_t) -> uint64x2_t {
             // SAFETY: NEON is baseline on aarch64.
-            unsafe { veorq_u64(a, b) }
+            unsafe { veorq_u64(veorq_u64(a, b), c) }
         }
         #[inline(always)]
         fn store_blocks(self, c: [uint64x2_t; 4], out: &mut [u32]) {
             assert!(out.len() >= 8);
             // SAFETY: NEON is baseline; `out` holds at least 8 words (checked above).
             unsafe {
-                let x01 = vorrq_u64(c[0], vshlq_n_u64::<32>(c[1]));
-                let x23 = vorrq_u64(c[2], vshlq_n_u64::<32>(c[3]));
+                // Shift left and insert: c[1] << 32 over the low half of c[0].
+                let x01 = vsliq_n_u64::<32>(c[0], c[1]);
+                let x23 = vsliq_n_u64::<32>(c[2], c[3]);
                 let b0 = vcombine_u64(vget_low_u64(x01), vget_low_u64(x23));
                 let b1 = vcombine_u64(vget_high_u64(x01), vget_high_u64(x23));
                 vst1q_u32(out.as_mut_ptr(), vreinterpretq_u32_u64(b0));
