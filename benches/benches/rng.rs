@@ -5,8 +5,11 @@
 //! `uniform_f32-<threads>` (detkern `fill_uniform` vs `StdRng` sampling `f32`),
 //! `normal_f32-<threads>` and `normal_f64-<threads>` (detkern `fill_normal` vs
 //! `rand_distr::StandardNormal` on `StdRng`).
-//! `threads` is `1t` (a 1-thread rayon pool) or `all`. Peers are sequential generators: they
-//! run on one thread in both groups. 2^20 elements (4 MiB) per call.
+//! `threads` is `1t` (a 1-thread rayon pool) or `all`. detkern's timing loop runs inside the
+//! pool (`pool.install(|| b.iter(..))`), so each call starts on a pool thread, as the peers'
+//! calls start on theirs: entering the pool once per call would add the wake-up of a sleeping
+//! worker (about 0.1–0.25 ms on the 2-vCPU VM) to every sample. Peers are sequential
+//! generators: they run on one thread in both groups. 2^20 elements (4 MiB) per call.
 //!
 //! Run: `cargo bench -p detkern-bench --bench rng -- --warm-up-time 1 --measurement-time 2`
 
@@ -43,10 +46,10 @@ fn bench(c: &mut Criterion) {
         let mut words = vec![0u32; N];
         let mut bytes = vec![0u8; N * 4];
         g.bench_function("detkern_philox", |b| {
-            b.iter(|| pool.install(|| philox.words(0, black_box(&mut words))))
+            pool.install(|| b.iter(|| philox.words(0, black_box(&mut words))))
         });
         g.bench_function("detkern_chacha8", |b| {
-            b.iter(|| pool.install(|| chacha.words(0, black_box(&mut words))))
+            pool.install(|| b.iter(|| chacha.words(0, black_box(&mut words))))
         });
         let mut cc = rand_chacha::ChaCha8Rng::from_seed([7; 32]);
         g.bench_function("rand_chacha8_fill_bytes", |b| {
@@ -62,7 +65,7 @@ fn bench(c: &mut Criterion) {
         g.throughput(Throughput::Elements(N as u64));
         let mut out = vec![0f32; N];
         g.bench_function("detkern_philox", |b| {
-            b.iter(|| pool.install(|| philox.fill_uniform(black_box(&mut out))))
+            pool.install(|| b.iter(|| philox.fill_uniform(black_box(&mut out))))
         });
         g.bench_function("stdrng_random_f32", |b| {
             b.iter(|| out.iter_mut().for_each(|o| *o = std_rng.random::<f32>()))
@@ -72,7 +75,7 @@ fn bench(c: &mut Criterion) {
         let mut g = c.benchmark_group(format!("normal_f32-{threads}"));
         g.throughput(Throughput::Elements(N as u64));
         g.bench_function("detkern_philox", |b| {
-            b.iter(|| pool.install(|| philox.fill_normal(black_box(&mut out))))
+            pool.install(|| b.iter(|| philox.fill_normal(black_box(&mut out))))
         });
         g.bench_function("rand_distr_standard_normal_stdrng", |b| {
             b.iter(|| {
@@ -86,7 +89,7 @@ fn bench(c: &mut Criterion) {
         g.throughput(Throughput::Elements(N as u64));
         let mut out = vec![0f64; N];
         g.bench_function("detkern_philox", |b| {
-            b.iter(|| pool.install(|| philox.fill_normal(black_box(&mut out))))
+            pool.install(|| b.iter(|| philox.fill_normal(black_box(&mut out))))
         });
         g.bench_function("rand_distr_standard_normal_stdrng", |b| {
             b.iter(|| {
