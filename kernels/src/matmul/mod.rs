@@ -185,7 +185,7 @@ struct Blocking {
 
 impl Blocking {
     fn of(mr: usize, nr: usize, m: usize, direct_b: bool) -> Blocking {
-        if direct_b {
+        if direct_b && m <= FEW_ROWS {
             // B read in place by few rows of A: stream a few rows of B at a time, all of their
             // width, so that the reads are long contiguous runs.
             Blocking {
@@ -350,8 +350,9 @@ dispatch_shapes!(f64);
 /// The blocked GEMM with `MR × NV` register tiles, written once over the lane vocabulary.
 struct Gemm<'a, E: Elem, const MR: usize, const NV: usize>(Job<'a, E>);
 
-/// `B` may be read in place (no packing) when it has unit column stride, needs no widening and
-/// few row tiles would reuse a packed copy: at most this many rows of `A`.
+/// `B` may be read in place (no packing) when it has unit column stride, needs no widening, and
+/// either few row tiles would reuse a packed copy (at most this many rows of `A`) or its rows
+/// are exactly one register panel wide (then a `kc`-row panel is already contiguous).
 const FEW_ROWS: usize = 16;
 
 impl<E: Elem, const MR: usize, const NV: usize> Kernel<E::Acc> for Gemm<'_, E, MR, NV> {
@@ -387,7 +388,7 @@ impl<E: Elem, const MR: usize, const NV: usize> Kernel<E::Acc> for Gemm<'_, E, M
         }
         let nr = NV * S::W;
         let direct_b = match E::same_as_acc(b.ptr) {
-            Some(p) if b.cs == 1 && m <= FEW_ROWS => Some(p),
+            Some(p) if b.cs == 1 && (m <= FEW_ROWS || b.cols == nr) => Some(p),
             _ => None,
         };
         let blk = Blocking::of(MR, nr, m, direct_b.is_some());
