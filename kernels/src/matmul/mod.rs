@@ -350,9 +350,9 @@ dispatch_shapes!(f64);
 /// The blocked GEMM with `MR × NV` register tiles, written once over the lane vocabulary.
 struct Gemm<'a, E: Elem, const MR: usize, const NV: usize>(Job<'a, E>);
 
-/// `B` may be read in place (no packing) when it has unit column stride, needs no widening, and
-/// either few row tiles would reuse a packed copy (at most this many rows of `A`) or its rows
-/// are exactly one register panel wide (then a `kc`-row panel is already contiguous).
+/// At most this many rows of `A` read `B` in place (when it has unit column stride and needs
+/// no widening): few row tiles would reuse a packed copy. `B` is also read in place when its
+/// rows are exactly one register panel wide, since a `kc`-row panel is then contiguous.
 const FEW_ROWS: usize = 16;
 
 impl<E: Elem, const MR: usize, const NV: usize> Kernel<E::Acc> for Gemm<'_, E, MR, NV> {
@@ -395,8 +395,8 @@ impl<E: Elem, const MR: usize, const NV: usize> Kernel<E::Acc> for Gemm<'_, E, M
         let kc_max = blk.kc.min(k);
         let mc_max = blk.mc.min(m.next_multiple_of(MR));
         let nc_max = blk.nc.min(n.next_multiple_of(nr));
-        // A row-major A is packed by copying rows (`ROW_LAYOUT`), any other by a transposing
-        // copy into steps of MR rows.
+        // A row-major A is packed by copying its rows (ROW_STRIDE apart), any other A by a
+        // transposing copy into steps of MR rows.
         let row_layout = a.cs == 1 && kc_max <= ROW_STRIDE;
         let panel = MR * if row_layout { ROW_STRIDE } else { kc_max };
         // A panels (plus MR of slack so that partial row tiles may start inside a panel), then
