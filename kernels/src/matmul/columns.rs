@@ -33,22 +33,56 @@ pub(super) unsafe fn row_times_columns<E: Elem, S: Lanes<E::Acc>>(
     bcs: isize,
     start: Start,
 ) {
+    let ops = Operands { c, a, b, bcs };
     let n = c.cols;
     let mut j = 0;
     while j + S::W <= n && S::W > 1 {
         // SAFETY: columns j .. j + W are inside B and C (the caller's contract).
-        unsafe { lanes_of_columns::<E, S>(s, c, a, b, bcs, j, start) };
+        unsafe { lanes_of_columns::<E, S>(s, ops, j, start) };
         j += S::W;
     }
     while j + COLS <= n {
         // SAFETY: columns j .. j + COLS are inside B and C (the caller's contract).
-        unsafe { chains::<E, S, COLS>(s, c, a, b, bcs, j, start) };
+        unsafe { chains::<E, S, COLS>(s, ops, j, start) };
         j += COLS;
     }
     while j < n {
         // SAFETY: column j is inside B and C.
-        unsafe { chains::<E, S, 1>(s, c, a, b, bcs, j, start) };
+        unsafe { chains::<E, S, 1>(s, ops, j, start) };
         j += 1;
+    }
+}
+
+/// The operands of [`row_times_columns`], under its safety contract.
+#[derive(Clone, Copy)]
+struct Operands<E: Elem> {
+    c: Mat<*mut E::Acc>,
+    a: Mat<*const E>,
+    b: *const E::Acc,
+    bcs: isize,
+}
+
+impl<E: Elem> Operands<E> {
+    /// Output `j` of `C`.
+    #[inline(always)]
+    fn out(&self, j: usize) -> *mut E::Acc {
+        self.c.ptr.wrapping_offset(j as isize * self.c.cs)
+    }
+
+    /// Column `j` of `B`: its steps, contiguous.
+    #[inline(always)]
+    fn col(&self, j: usize) -> *const E::Acc {
+        self.b.wrapping_offset(j as isize * self.bcs)
+    }
+
+    /// Step `p` of the row `a`, widened.
+    ///
+    /// # Safety
+    /// `p < k`.
+    #[inline(always)]
+    unsafe fn x(&self, p: usize) -> E::Acc {
+        // SAFETY: step p < k of the row `a` is inside it, readable (the callers' contract).
+        unsafe { self.a.ptr.wrapping_offset(p as isize * self.a.cs).read() }.widen()
     }
 }
 
@@ -59,27 +93,19 @@ pub(super) unsafe fn row_times_columns<E: Elem, S: Lanes<E::Acc>>(
 #[inline(always)]
 unsafe fn lanes_of_columns<E: Elem, S: Lanes<E::Acc>>(
     s: S,
-    c: Mat<*mut E::Acc>,
-    a: Mat<*const E>,
-    b: *const E::Acc,
-    bcs: isize,
+    ops: Operands<E>,
     j0: usize,
     start: Start,
 ) {
     const MAX_W: usize = 16;
-    let (k, w) = (a.cols, S::W);
+    let (k, w) = (ops.a.cols, S::W);
     assert!(w <= MAX_W);
-    let out = |r: usize| c.ptr.wrapping_offset((j0 + r) as isize * c.cs);
-    let col = |r: usize| b.wrapping_offset((j0 + r) as isize * bcs);
-    let x = |p: usize| {
-        // SAFETY: step p < k of the row `a` is inside it.
-        unsafe { a.ptr.wrapping_offset(p as isize * a.cs).read() }.widen()
-    };
+    let (out, col) = (|r: usize| ops.out(j0 + r), |r: usize| ops.col(j0 + r));
     let mut acc = match start {
         Start::NegZero => s.splat(E::Acc::NEG_ZERO),
-        // SAFETY: outputs j0 .. j0 + W are inside C.
         Start::FromC => s.load(&core::array::from_fn::<_, MAX_W, _>(|r| {
             if r < w {
+                // SAFETY: outputs j0 .. j0 + W are inside C.
                 unsafe { out(r).read() }
             } else {
                 E::Acc::NEG_ZERO
@@ -95,20 +121,22 @@ unsafe fn lanes_of_columns<E: Elem, S: Lanes<E::Acc>>(
         }
         s.transpose(&mut v[..w]);
         for (t, v) in v.iter().enumerate().take(w) {
-            acc = s.fma(s.splat(x(p + t)), *v, acc);
+            // SAFETY: p + t < p + W ≤ k.
+            acc = s.fma(s.splat(unsafe { ops.x(p + t) }), *v, acc);
         }
         p += w;
     }
     for p in p..k {
-        // SAFETY: step p of columns j0 .. j0 + W is inside B.
         let y = core::array::from_fn::<_, MAX_W, _>(|r| {
             if r < w {
+                // SAFETY: step p of columns j0 .. j0 + W is inside B.
                 unsafe { col(r).add(p).read() }
             } else {
                 E::Acc::NEG_ZERO
             }
         });
-        acc = s.fma(s.splat(x(p)), s.load(&y), acc);
+        // SAFETY: p < k.
+        acc = s.fma(s.splat(unsafe { ops.x(p) }), s.load(&y), acc);
     }
     let mut o = [E::Acc::NEG_ZERO; MAX_W];
     s.store(acc, &mut o);
@@ -125,26 +153,21 @@ unsafe fn lanes_of_columns<E: Elem, S: Lanes<E::Acc>>(
 #[inline(always)]
 unsafe fn chains<E: Elem, S: Lanes<E::Acc>, const R: usize>(
     s: S,
-    c: Mat<*mut E::Acc>,
-    a: Mat<*const E>,
-    b: *const E::Acc,
-    bcs: isize,
+    ops: Operands<E>,
     j0: usize,
     start: Start,
 ) {
-    let k = a.cols;
-    let out = |r: usize| c.ptr.wrapping_offset((j0 + r) as isize * c.cs);
-    let col = |r: usize| b.wrapping_offset((j0 + r) as isize * bcs);
+    let (out, col) = (|r: usize| ops.out(j0 + r), |r: usize| ops.col(j0 + r));
     let mut acc: [E::Acc; R] = match start {
         Start::NegZero => [E::Acc::NEG_ZERO; R],
         // SAFETY: outputs j0 .. j0 + R are inside C.
         Start::FromC => core::array::from_fn(|r| unsafe { out(r).read() }),
     };
-    for p in 0..k {
-        // SAFETY: step p < k of the row `a` and of each column is inside its matrix.
-        let x = unsafe { a.ptr.wrapping_offset(p as isize * a.cs).read() }.widen();
+    for p in 0..ops.a.cols {
+        // SAFETY: p < k.
+        let x = unsafe { ops.x(p) };
         for (r, acc) in acc.iter_mut().enumerate() {
-            // SAFETY: as above.
+            // SAFETY: step p < k of each column is inside B.
             let y = unsafe { col(r).add(p).read() };
             *acc = s.fma1(x, y, *acc);
         }
