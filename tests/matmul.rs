@@ -71,18 +71,24 @@ fn matrix(g: &mut SplitMix, rows: usize, cols: usize, mode: u64) -> Array2<f64> 
     Array2::from_shape_vec((rows, cols), values(g, rows * cols, mode)).unwrap()
 }
 
-/// The four layouts of the same logical matrix, each as an owned buffer and the view into it.
+/// The layouts of the same logical matrix, each as an owned buffer and the view into it:
+/// `PaddedRows` are contiguous rows inside wider ones (unit column stride, row stride larger
+/// than the row), `RowsReversed` has unit column stride and a negative row stride.
 enum Layout {
     RowMajor,
     ColMajor,
     Stepped,
     Reversed,
+    PaddedRows,
+    RowsReversed,
 }
-const LAYOUTS: [Layout; 4] = [
+const LAYOUTS: [Layout; 6] = [
     Layout::RowMajor,
     Layout::ColMajor,
     Layout::Stepped,
     Layout::Reversed,
+    Layout::PaddedRows,
+    Layout::RowsReversed,
 ];
 
 /// Runs `f` with a view of `x` in layout `l`.
@@ -108,6 +114,16 @@ fn with_layout<T: Copy + Default, R>(
             let mut rev = Array2::from_elem((r, c), T::default());
             rev.slice_mut(s![..;-1, ..;-1]).assign(x);
             f(rev.slice(s![..;-1, ..;-1]))
+        }
+        Layout::PaddedRows => {
+            let mut wide = Array2::from_elem((r, c + 5), T::default());
+            wide.slice_mut(s![.., 2..c + 2]).assign(x);
+            f(wide.slice(s![.., 2..c + 2]))
+        }
+        Layout::RowsReversed => {
+            let mut rev = Array2::from_elem((r, c), T::default());
+            rev.slice_mut(s![..;-1, ..]).assign(x);
+            f(rev.slice(s![..;-1, ..]))
         }
     }
 }
@@ -150,9 +166,9 @@ macro_rules! property_test {
                             continue; // software FMA: fewer pools for the largest shapes
                         }
                         let (la, lb, lc) = (
-                            &LAYOUTS[(case + pi) % 4],
-                            &LAYOUTS[(case + pi + 1) % 4],
-                            &LAYOUTS[(case + 2 * pi + 2) % 4],
+                            &LAYOUTS[(case + pi) % LAYOUTS.len()],
+                            &LAYOUTS[(case + pi + 1) % LAYOUTS.len()],
+                            &LAYOUTS[(case + 2 * pi + 2) % LAYOUTS.len()],
                         );
                         let got = pool.install(|| {
                             with_layout(&a, la, |av| {

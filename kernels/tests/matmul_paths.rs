@@ -46,7 +46,9 @@ fn col_major<T: Copy + Default>(x: &Array2<T>) -> Array2<T> {
 }
 
 /// Runs `f` with a view of `x` in layout `which`: 0 row-major, 1 column-major, 2 stepped
-/// (every other row and column of a larger buffer), 3 both axes reversed (negative strides).
+/// (every other row and column of a larger buffer), 3 both axes reversed (negative strides),
+/// 4 contiguous rows inside wider rows (unit column stride, row stride > columns), 5 rows
+/// reversed (unit column stride, negative row stride).
 fn with_layout<T: Copy + Default, R>(
     x: &Array2<T>,
     which: usize,
@@ -61,10 +63,20 @@ fn with_layout<T: Copy + Default, R>(
             big.slice_mut(s![1..;2, 1..;2]).assign(x);
             f(big.slice(s![1..;2, 1..;2]))
         }
-        _ => {
+        3 => {
             let mut rev = Array2::from_elem((r, c), T::default());
             rev.slice_mut(s![..;-1, ..;-1]).assign(x);
             f(rev.slice(s![..;-1, ..;-1]))
+        }
+        4 => {
+            let mut wide = Array2::from_elem((r, c + 3), T::default());
+            wide.slice_mut(s![.., 1..c + 1]).assign(x);
+            f(wide.slice(s![.., 1..c + 1]))
+        }
+        _ => {
+            let mut rev = Array2::from_elem((r, c), T::default());
+            rev.slice_mut(s![..;-1, ..]).assign(x);
+            f(rev.slice(s![..;-1, ..]))
         }
     }
 }
@@ -98,10 +110,10 @@ fn check<T>(
             accum == Accum::Add,
             |x| x,
         );
-        // Every layout of every operand (four combinations cover each layout of each).
-        for la in 0..4 {
+        // Every layout of every operand (six combinations cover each layout of each).
+        for la in 0..6 {
             {
-                let (lb, lc) = ((la + 1) % 4, (la + 2) % 4);
+                let (lb, lc) = ((la + 1) % 6, (la + 2) % 6);
                 let mut got = c0.clone();
                 // The output in layout lc: compute into a view of that layout, then compare.
                 let mut buf = match lc {

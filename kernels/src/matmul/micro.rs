@@ -69,52 +69,124 @@ pub(super) unsafe fn fill<T: Float>(c: Mat<*mut T>, v: T) {
     }
 }
 
+/// Where an `A` panel holds step `p` of row `i`: `p·step() + i·row()` elements from its start.
+pub(super) trait ALayout: Copy {
+    /// Elements from step `p` to step `p + 1` of a row.
+    fn step(self) -> isize;
+    /// Elements from row `i` to row `i + 1` at one step.
+    fn row(self) -> isize;
+}
+
+/// Packed by steps: the `MR` rows of a step are contiguous (`p·MR + i`).
+#[derive(Clone, Copy, Debug)]
+pub(super) struct BySteps<const MR: usize>;
+
+impl<const MR: usize> ALayout for BySteps<MR> {
+    #[inline(always)]
+    fn step(self) -> isize {
+        MR as isize
+    }
+    #[inline(always)]
+    fn row(self) -> isize {
+        1
+    }
+}
+
+/// By rows: the steps of a row are contiguous, rows `.0` elements apart (`p + i·.0`): `A`
+/// packed by rows, or a row-major `A` read in place.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct ByRows(pub isize);
+
+impl ALayout for ByRows {
+    #[inline(always)]
+    fn step(self) -> isize {
+        1
+    }
+    #[inline(always)]
+    fn row(self) -> isize {
+        self.0
+    }
+}
+
+/// The operands of a tile's `kc` steps: the `A` panel (step `p` of row `i` at
+/// `a + p·layout.step() + i·layout.row()`) and the `B` panel (`kc` rows of `NV · W` elements,
+/// `brs` apart).
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Panels<T, L> {
+    pub kc: usize,
+    pub a: *const T,
+    pub layout: L,
+    pub b: *const T,
+    pub brs: isize,
+}
+
+impl<T, L: ALayout> Panels<T, L> {
+    /// The same panels from row `i` of `A` on.
+    #[inline(always)]
+    fn rows_from(self, i: usize) -> Self {
+        Panels {
+            a: self.a.wrapping_offset(i as isize * self.layout.row()),
+            ..self
+        }
+    }
+
+    /// Step `p` of row `i` of `A`.
+    ///
+    /// # Safety
+    /// `(p, i)` must be inside the panel (the contract of [`row_tiles`]).
+    #[inline(always)]
+    unsafe fn a_at(&self, p: usize, i: usize) -> T
+    where
+        T: Copy,
+    {
+        let at = p as isize * self.layout.step() + i as isize * self.layout.row();
+        // SAFETY: forwarded from the caller.
+        unsafe { self.a.offset(at).read() }
+    }
+}
+
 /// Runs the tile kernels for one `MR`-row panel of `A` (`rows ≤ MR` valid rows): the full
-/// `MR`-row kernel, or for a partial panel kernels of 8, 4, 2 and 1 rows. The panel holds step
-/// `p` of row `i` at `ap[p·PS + i·IS]`.
+/// `MR`-row kernel, or for a partial panel kernels of 8, 4, 2 and 1 rows.
 ///
 /// # Safety
-/// `b` points at `kc` rows of `NV · W` readable elements, `brs` elements apart; `c` lies in
-/// exclusively borrowed memory.
+/// Steps `0 .. kc` of rows `0 .. rows` of the `A` panel and `kc` rows of `NV · W` elements of the
+/// `B` panel are readable; `c` lies in exclusively borrowed memory.
 #[inline(always)]
 pub(super) unsafe fn row_tiles<
     T: Float,
     S: Lanes<T>,
+    L: ALayout,
     const MR: usize,
     const NV: usize,
-    const PS: usize,
-    const IS: usize,
 >(
     s: S,
-    kc: usize,
-    ap: &[T],
-    b: *const T,
-    brs: isize,
+    ops: Panels<T, L>,
     c: Tile<T>,
     start: Start,
 ) {
     let rows = c.0.rows;
     if rows == MR {
         // SAFETY: forwarded from the caller.
-        unsafe { tile::<T, S, MR, NV, PS, IS>(s, kc, ap, b, brs, c, start) };
+        unsafe { tile::<T, S, L, MR, NV>(s, ops, c, start) };
         return;
     }
     let mut i = 0;
     while i < rows {
         let left = rows - i;
-        let (a, t) = (&ap[i * IS..], |r| c.rows_from(i, r));
-        // SAFETY (all four): forwarded from the caller; the sub-tile lies inside `c`.
+        let (a, t) = (ops.rows_from(i), |r| c.rows_from(i, r));
+        // SAFETY (all four): forwarded from the caller; the sub-tile lies inside `c` and its
+        // rows inside the A panel.
         i += if left >= 8 && MR > 8 {
-            unsafe { tile::<T, S, 8, NV, PS, IS>(s, kc, a, b, brs, t(8), start) };
+            unsafe { tile::<T, S, L, 8, NV>(s, a, t(8), start) };
             8
         } else if left >= 4 && MR > 4 {
-            unsafe { tile::<T, S, 4, NV, PS, IS>(s, kc, a, b, brs, t(4), start) };
+            unsafe { tile::<T, S, L, 4, NV>(s, a, t(4), start) };
             4
         } else if left >= 2 && MR > 2 {
-            unsafe { tile::<T, S, 2, NV, PS, IS>(s, kc, a, b, brs, t(2), start) };
+            unsafe { tile::<T, S, L, 2, NV>(s, a, t(2), start) };
             2
         } else {
-            unsafe { tile::<T, S, 1, NV, PS, IS>(s, kc, a, b, brs, t(1), start) };
+            unsafe { tile::<T, S, L, 1, NV>(s, a, t(1), start) };
             1
         };
     }
@@ -126,26 +198,16 @@ pub(super) unsafe fn row_tiles<
 /// # Safety
 /// As [`row_tiles`], with `R` rows.
 #[inline(always)]
-unsafe fn tile<
-    T: Float,
-    S: Lanes<T>,
-    const R: usize,
-    const NV: usize,
-    const PS: usize,
-    const IS: usize,
->(
+unsafe fn tile<T: Float, S: Lanes<T>, L: ALayout, const R: usize, const NV: usize>(
     s: S,
-    kc: usize,
-    a: &[T],
-    b: *const T,
-    brs: isize,
+    ops: Panels<T, L>,
     c: Tile<T>,
     start: Start,
 ) {
     let nr = NV * S::W;
     if c.0.cs == 1 && c.0.rows == R && c.0.cols == nr {
         // SAFETY: forwarded; the tile is full with contiguous rows.
-        unsafe { kernel::<T, S, R, NV, PS, IS>(s, kc, a, b, brs, c, start) };
+        unsafe { kernel::<T, S, L, R, NV>(s, ops, c, start) };
         return;
     }
     assert!(R * nr <= MAX_TILE);
@@ -167,7 +229,7 @@ unsafe fn tile<
         cs: 1,
     });
     // SAFETY: `bt` is a full R × nr tile of the local buffer (R · nr ≤ MAX_TILE).
-    unsafe { kernel::<T, S, R, NV, PS, IS>(s, kc, a, b, brs, bt, start) };
+    unsafe { kernel::<T, S, L, R, NV>(s, ops, bt, start) };
     for i in 0..rows {
         for j in 0..cols {
             // SAFETY: (i, j) is inside the tile.
@@ -177,27 +239,14 @@ unsafe fn tile<
 }
 
 /// The microkernel proper on a full tile with contiguous rows: for each step `p` in increasing
-/// order, `acc[i][j] = fma(a[p·PS + i·IS], b[p][j], acc[i][j])`.
-///
-/// # Panics
-/// If `a` is too short for `kc` steps of `R` rows.
+/// order, `acc[i][j] = fma(a(p, i), b[p][j], acc[i][j])`.
 ///
 /// # Safety
 /// As [`tile`], and `c` is full (`R × NV·W`) with unit column stride.
 #[inline(always)]
-unsafe fn kernel<
-    T: Float,
-    S: Lanes<T>,
-    const R: usize,
-    const NV: usize,
-    const PS: usize,
-    const IS: usize,
->(
+unsafe fn kernel<T: Float, S: Lanes<T>, L: ALayout, const R: usize, const NV: usize>(
     s: S,
-    kc: usize,
-    a: &[T],
-    b: *const T,
-    brs: isize,
+    ops: Panels<T, L>,
     c: Tile<T>,
     start: Start,
 ) {
@@ -213,22 +262,21 @@ unsafe fn kernel<
             }
         }
     }
-    assert!(kc == 0 || (kc - 1) * PS + (R - 1) * IS < a.len());
-    let mut bp = b;
-    for p in 0..kc {
+    let mut bp = ops.b;
+    for p in 0..ops.kc {
         let mut bv = [s.splat(T::NEG_ZERO); NV];
         for (v, x) in bv.iter_mut().enumerate() {
             // SAFETY: each of the kc rows of the B panel holds nr readable elements.
             *x = s.load(unsafe { slice::from_raw_parts(bp.add(v * w), w) });
         }
         for (i, acc) in acc.iter_mut().enumerate() {
-            // SAFETY: p·PS + i·IS ≤ (kc - 1)·PS + (R - 1)·IS, inside `a` (asserted).
-            let x = s.splat(unsafe { *a.get_unchecked(p * PS + i * IS) });
+            // SAFETY: p < kc and i < R are inside the A panel (the caller's contract).
+            let x = s.splat(unsafe { ops.a_at(p, i) });
             for (acc, &y) in acc.iter_mut().zip(&bv) {
                 *acc = s.fma(x, y, *acc);
             }
         }
-        bp = bp.wrapping_offset(brs);
+        bp = bp.wrapping_offset(ops.brs);
     }
     for (i, acc) in acc.iter().enumerate() {
         // SAFETY: row i of the full tile holds nr contiguous elements, borrowed exclusively.

@@ -7,8 +7,8 @@
 //! unchanged. The plain triple loop of [`crate::matmul_reference`] is the specification.
 //!
 //! The fast path is a packed, blocked GEMM (`kc × nc` blocks of `B`, `mc × kc` blocks of `A`,
-//! `MR × NR` register tiles; `A` panels hold `MR` rows by rows when `A` is row-major, else by
-//! steps of `MR` elements). Blocking sizes, tile shapes, layouts and the instruction set are speed
+//! `MR × NR` register tiles; a row-major `A` is read in place, or widened by rows for half
+//! precision, any other `A` packed by steps of `MR` elements). Blocking sizes, tile shapes, layouts and the instruction set are speed
 //! choices only: a register tile *continues* the running partial of each output from the
 //! previous `kc` block (which it left in `C`, exactly), so each output still sees one chain in
 //! increasing `k`. `K` is never split; callers parallelise over disjoint output tiles.
@@ -391,17 +391,25 @@ impl<E: Elem, const MR: usize, const NV: usize> Kernel<E::Acc> for Gemm<'_, E, M
             Some(p) if b.cs == 1 && (m <= FEW_ROWS || b.cols == nr) => Some(p),
             _ => None,
         };
+        let a_in_place = match E::same_as_acc(a.ptr) {
+            Some(p) if a.cs == 1 => Some(p),
+            _ => None,
+        };
         let blk = Blocking::of(MR, nr, m, direct_b.is_some());
         let kc_max = blk.kc.min(k);
         let mc_max = blk.mc.min(m.next_multiple_of(MR));
         let nc_max = blk.nc.min(n.next_multiple_of(nr));
-        // A row-major A is packed by copying its rows (ROW_STRIDE apart), any other A by a
-        // transposing copy into steps of MR rows.
-        let row_layout = a.cs == 1 && kc_max <= ROW_STRIDE;
-        let panel = MR * if row_layout { ROW_STRIDE } else { kc_max };
-        // A panels (plus MR of slack so that partial row tiles may start inside a panel), then
-        // the B block.
-        let a_len = (mc_max.div_ceil(MR) * panel + MR).next_multiple_of(16);
+        // A row-major A that needs no widening is read in place: its rows already are a layout
+        // of the kernels, so a copy would only cost time. A row-major half-precision A is widened
+        // into rows ROW_STRIDE apart, any other A by a transposing copy into steps of MR rows.
+        let row_layout = a_in_place.is_none() && a.cs == 1 && kc_max <= ROW_STRIDE;
+        let a_len = if a_in_place.is_some() {
+            0
+        } else {
+            // A panels (plus MR of slack so that partial row tiles may start inside a panel).
+            let panel = MR * if row_layout { ROW_STRIDE } else { kc_max };
+            (mc_max.div_ceil(MR) * panel + MR).next_multiple_of(16)
+        };
         let b_len = kc_max * if direct_b.is_some() { nr } else { nc_max };
         let (abuf, bbuf) = ws.aligned(a_len + b_len).split_at_mut(a_len);
         let blocks = Blocks {
@@ -409,15 +417,18 @@ impl<E: Elem, const MR: usize, const NV: usize> Kernel<E::Acc> for Gemm<'_, E, M
             a,
             b,
             accum,
+            a_in_place,
             direct_b,
             kc_max,
             mc_max,
             nc_max,
         };
-        if row_layout {
-            blocks.run::<_, MR, NV, 1, ROW_STRIDE>(s, abuf, bbuf);
-        } else {
-            blocks.run::<_, MR, NV, MR, 1>(s, abuf, bbuf);
+        match a_in_place {
+            Some(_) => blocks.run::<_, _, MR, NV>(s, micro::ByRows(a.rs), abuf, bbuf),
+            None if row_layout => {
+                blocks.run::<_, _, MR, NV>(s, micro::ByRows(ROW_STRIDE as isize), abuf, bbuf)
+            }
+            None => blocks.run::<_, _, MR, NV>(s, micro::BySteps::<MR>, abuf, bbuf),
         }
     }
 }
@@ -431,6 +442,7 @@ struct Blocks<E: Elem> {
     a: Mat<*const E>,
     b: Mat<*const E>,
     accum: Accum,
+    a_in_place: Option<*const E::Acc>,
     direct_b: Option<*const E::Acc>,
     kc_max: usize,
     mc_max: usize,
@@ -438,13 +450,15 @@ struct Blocks<E: Elem> {
 }
 
 impl<E: Elem> Blocks<E> {
-    /// The loops over `kc × nc` blocks of `B`, `mc × kc` blocks of `A` and `MR × NR` tiles,
-    /// with `A` panels holding step `p` of row `i` at `p·PS + i·IS`: `(MR, 1)` (steps of `MR`
-    /// rows) or `(1, ROW_STRIDE)` (rows).
+    /// The loops over `kc × nc` blocks of `B`, `mc × kc` blocks of `A` and `MR × NR` tiles.
+    /// `layout` says how the kernels find `A`: in place ([`micro::ByRows`] with `A`'s row
+    /// stride), packed by rows ([`micro::ByRows`] of [`ROW_STRIDE`]) or packed by steps
+    /// ([`micro::BySteps`]).
     #[inline(always)]
-    fn run<S: Lanes<E::Acc>, const MR: usize, const NV: usize, const PS: usize, const IS: usize>(
+    fn run<S: Lanes<E::Acc>, L: micro::ALayout, const MR: usize, const NV: usize>(
         self,
         s: S,
+        layout: L,
         abuf: &mut [E::Acc],
         bbuf: &mut [E::Acc],
     ) {
@@ -453,6 +467,7 @@ impl<E: Elem> Blocks<E> {
             a,
             b,
             accum,
+            a_in_place,
             direct_b,
             kc_max,
             mc_max,
@@ -475,16 +490,28 @@ impl<E: Elem> Blocks<E> {
                     // SAFETY: `bblk` lies inside the view `b`; the buffer holds kc × nc_max.
                     unsafe { pack::pack_b(bbuf, bblk, nr) };
                 }
-                let panel = if PS == 1 { MR * IS } else { MR * kc };
+                // Elements from one MR-row panel of A to the next.
+                let panel = if layout.step() == 1 {
+                    MR as isize * layout.row()
+                } else {
+                    (MR * kc) as isize
+                };
                 for ic in (0..m).step_by(mc_max) {
                     let mc = mc_max.min(m - ic);
-                    // SAFETY: (ic, pc) is inside A; the buffer holds the panels of mc × kc.
-                    unsafe {
-                        let blk = a.sub(ic, pc, mc, kc);
-                        if PS == 1 {
-                            pack::pack_a_rows::<E, IS>(abuf, blk)
-                        } else {
-                            pack::pack_a::<E, MR>(abuf, blk)
+                    let ablk = match a_in_place {
+                        Some(p) => p.wrapping_offset(ic as isize * a.rs + pc as isize),
+                        None => {
+                            // SAFETY: (ic, pc) is inside A; the buffer holds the panels of
+                            // mc × kc.
+                            unsafe {
+                                let blk = a.sub(ic, pc, mc, kc);
+                                if layout.step() == 1 {
+                                    pack::pack_a_rows::<E, ROW_STRIDE>(abuf, blk)
+                                } else {
+                                    pack::pack_a::<E, MR>(abuf, blk)
+                                }
+                            };
+                            abuf.as_ptr()
                         }
                     };
                     for jr in (0..nc).step_by(nr) {
@@ -505,15 +532,20 @@ impl<E: Elem> Blocks<E> {
                         };
                         for ir in (0..mc).step_by(MR) {
                             let rows = MR.min(mc - ir);
-                            let ap = &abuf[ir / MR * panel..];
+                            let ops = micro::Panels {
+                                kc,
+                                a: ablk.wrapping_offset((ir / MR) as isize * panel),
+                                layout,
+                                b: bp,
+                                brs,
+                            };
                             // SAFETY: the tile (ic+ir, jc+jr) of rows × cols is inside C;
-                            // `bp` points at kc rows of nr readable elements, `brs` apart.
-                            let ct = unsafe { micro::Tile::new(c, ic + ir, jc + jr, rows, cols) };
-                            // SAFETY: as above.
+                            // `bp` points at kc rows of nr readable elements, `brs` apart; the
+                            // A panel holds kc steps of `rows` rows (the packed block, or the
+                            // rows ic+ir .. of A from column pc on).
                             unsafe {
-                                micro::row_tiles::<_, _, MR, NV, PS, IS>(
-                                    s, kc, ap, bp, brs, ct, start,
-                                )
+                                let ct = micro::Tile::new(c, ic + ir, jc + jr, rows, cols);
+                                micro::row_tiles::<_, _, _, MR, NV>(s, ops, ct, start)
                             };
                         }
                     }
