@@ -396,7 +396,9 @@ impl<E: Elem, const MR: usize, const NV: usize> Kernel<E::Acc> for Gemm<'_, E, M
             _ => None,
         };
         let blk = Blocking::of(MR, nr, m, direct_b.is_some());
-        let kc_max = blk.kc.min(k);
+        // kc blocks of equal length (at most blk.kc), so that no short last block pays a tile's
+        // loads and stores of C for a few steps.
+        let kc_max = k.div_ceil(k.div_ceil(blk.kc));
         let mc_max = blk.mc.min(m.next_multiple_of(MR));
         let nc_max = blk.nc.min(n.next_multiple_of(nr));
         // A row-major A that needs no widening is read in place: its rows already are a layout
