@@ -7,7 +7,10 @@
 //!
 //! `cargo run --release -p detkern-bench --example matmul_probe [-- ROUNDS [SHAPE ...]]` with
 //! shapes as `MxKxN` or `N` (square); default: 256, 512, 1024, 64x8192x64. `PROBE_F64=1` runs
-//! `f64` instead of `f32`; `PROBE_ISA=avx2` forces detkern's path.
+//! `f64` instead of `f32`; `PROBE_ISA=avx2` forces detkern's path. `PROBE_THREADS=N` (N > 1)
+//! runs all three in an N-thread rayon pool instead: detkern's parallel `Config::matmul_into`,
+//! faer with `Par::rayon(N)`, `gemm` with `Parallelism::Rayon(N)`; each round's `reps` calls
+//! of a contestant run inside one `pool.install`.
 
 use detkern_bench::matmul_peers::{Elem, gemm_crate};
 use detkern_kernels::Path;
@@ -45,6 +48,13 @@ fn probe<T: Elem>(rounds: usize, (m, k, n): (usize, usize, usize)) {
         Path::new(isa.parse().expect("PROBE_ISA: an ISA name")).expect("PROBE_ISA: unsupported")
     });
     let mut ws = Workspace::new();
+    let threads: usize =
+        std::env::var("PROBE_THREADS").map_or(1, |t| t.parse().expect("PROBE_THREADS"));
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .unwrap();
+    let cfg = detkern::Config::new(path.isa()).expect("supported");
     let mut best = [f64::INFINITY; 3];
     let mut ratios = [Vec::new(), Vec::new()];
     let flops = (2 * m * k * n) as f64;
@@ -53,21 +63,37 @@ fn probe<T: Elem>(rounds: usize, (m, k, n): (usize, usize, usize)) {
         let mut round = [0.0; 3];
         for (x, (best, round)) in best.iter_mut().zip(&mut round).enumerate() {
             let t = Instant::now();
-            for _ in 0..reps {
-                match x {
-                    0 => path.matmul(c.view_mut(), a.view(), b.view(), Accum::Replace, &mut ws),
-                    1 => faer::linalg::matmul::matmul(
-                        fc.as_mut(),
-                        faer::Accum::Replace,
-                        fa.as_ref(),
-                        fb.as_ref(),
-                        T::from_f64(1.0),
-                        faer::Par::Seq,
-                    ),
-                    _ => gemm_crate(&mut gc, &a, &b, gemm::Parallelism::None),
+            pool.install(|| {
+                for _ in 0..reps {
+                    match x {
+                        0 if threads > 1 => cfg.matmul_into(&mut c, &a, &b, Accum::Replace),
+                        0 => path.matmul(c.view_mut(), a.view(), b.view(), Accum::Replace, &mut ws),
+                        1 => faer::linalg::matmul::matmul(
+                            fc.as_mut(),
+                            faer::Accum::Replace,
+                            fa.as_ref(),
+                            fb.as_ref(),
+                            T::from_f64(1.0),
+                            if threads > 1 {
+                                faer::Par::rayon(threads)
+                            } else {
+                                faer::Par::Seq
+                            },
+                        ),
+                        _ => gemm_crate(
+                            &mut gc,
+                            &a,
+                            &b,
+                            if threads > 1 {
+                                gemm::Parallelism::Rayon(threads)
+                            } else {
+                                gemm::Parallelism::None
+                            },
+                        ),
+                    }
+                    black_box((&c, &fc, &gc));
                 }
-                black_box((&c, &fc, &gc));
-            }
+            });
             *round = t.elapsed().as_secs_f64() / reps as f64;
             *best = best.min(*round);
         }
@@ -81,7 +107,7 @@ fn probe<T: Elem>(rounds: usize, (m, k, n): (usize, usize, usize)) {
     let (rf, rg) = (median(&mut ratios[0]), median(&mut ratios[1]));
     let gf = |t: f64| flops / t / 1e9;
     println!(
-        "{} {m}x{k}x{n} {}: detkern {:6.1} GFLOP/s | faer {:6.1} (median ratio {:.2}x) | gemm {:6.1} ({:.2}x)",
+        "{} {m}x{k}x{n} {} {threads}t: detkern {:6.1} GFLOP/s | faer {:6.1} (median ratio {:.2}x) | gemm {:6.1} ({:.2}x)",
         <T as detkern::MatmulElem>::NAME,
         path.isa(),
         gf(best[0]),
