@@ -18,6 +18,7 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+mod elementwise;
 pub mod fpenv;
 pub mod isa;
 mod lanes;

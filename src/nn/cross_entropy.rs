@@ -81,7 +81,7 @@ impl Config {
         map_rows(logits.nrows(), logits.ncols(), |b, g| {
             softmax_row(path, &row(&logits, b), g);
             g[labels[b]] -= 1.0;
-            g.iter_mut().for_each(|v| *v /= n);
+            path.div_assign_f32(g, n);
         })
     }
 }

@@ -20,7 +20,7 @@ pub(crate) fn shifted_exp(path: Path, x: &[f32], e: &mut [f32]) -> Option<(f32, 
 /// `softmax` of one row into `y`.
 pub(crate) fn softmax_row(path: Path, x: &[f32], y: &mut [f32]) {
     match shifted_exp(path, x, y) {
-        Some((_, s)) => y.iter_mut().for_each(|v| *v /= s),
+        Some((_, s)) => path.div_assign_f32(y, s),
         None => y.fill(all_neg_inf_or_nan(path, x, 1.0 / x.len() as f32)),
     }
 }
