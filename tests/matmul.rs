@@ -272,9 +272,11 @@ fn rows_are_batch_invariant() {
 #[test]
 fn half_precision_inputs_widen_exactly_and_accumulate_in_f32() {
     let mut g = SplitMix(0x4a1f);
-    for (m, k, n) in [(5, 300, 33), (40, 17, 1), (1, 64, 97)] {
-        let a = matrix(&mut g, m, k, 0);
-        let b = matrix(&mut g, k, n, 1);
+    for (m, k, n) in [(5, 300, 33), (40, 17, 1), (1, 64, 97), (37, 600, 70)] {
+        // A wide cancelling mix within `f16`'s range (|x| < 2^14), so that the outputs are
+        // finite numbers that a wrong packing would change (checked below).
+        let a = matrix(&mut g, m, k, 0).mapv(|x| x / 64.0);
+        let b = matrix(&mut g, k, n, 0).mapv(|x| x / 64.0);
         let (ab, bb) = (a.mapv(bf16::from_f64), b.mapv(bf16::from_f64));
         let (ah, bh) = (a.mapv(f16::from_f64), b.mapv(f16::from_f64));
         let c0 = Array2::from_elem((m, n), 0.0f32);
@@ -286,6 +288,12 @@ fn half_precision_inputs_widen_exactly_and_accumulate_in_f32() {
         matmul_reference::matmul(want_h.view_mut(), ah.view(), bh.view(), false, |x: f16| {
             x.to_f64() as f32 // exact: every f16 is an f64 and an f32
         });
+        for want in [&want_b, &want_h] {
+            assert!(
+                want.iter().all(|x| x.is_finite()) && want.iter().any(|&x| x != 0.0),
+                "{m}x{k}x{n}: the reference is not finite, or all zero"
+            );
+        }
         for cfg in configs() {
             for (_, pool) in pools() {
                 let got = pool.install(|| cfg.matmul(&ab, &bb.t().to_owned().t()));

@@ -204,7 +204,7 @@ impl Blocking {
             // A blocks of mc × kc in L1/L2, B panels of kc × nr in L2, B blocks of kc × nc in
             // L2/L3 (tuned on AVX-512: 96 rows, 1024 f32 or 512 f64 columns).
             Blocking {
-                kc: ROW_STRIDE,
+                kc: 256,
                 mc: 96usize.next_multiple_of(mr),
                 nc: (nr * 16).max(512),
             }
@@ -403,13 +403,14 @@ impl<E: Elem, const MR: usize, const NV: usize> Kernel<E::Acc> for Gemm<'_, E, M
         let nc_max = blk.nc.min(n.next_multiple_of(nr));
         // A row-major A that needs no widening is read in place: its rows already are a layout
         // of the kernels, so a copy would only cost time. A row-major half-precision A is widened
-        // into rows ROW_STRIDE apart, any other A by a transposing copy into steps of MR rows.
-        let row_layout = a_in_place.is_none() && a.cs == 1 && kc_max <= ROW_STRIDE;
+        // into rows `row_stride` apart, any other A by a transposing copy into steps of MR rows.
+        let row_layout = a_in_place.is_none() && a.cs == 1;
+        let row_stride = kc_max.next_multiple_of(16);
         let a_len = if a_in_place.is_some() {
             0
         } else {
             // A panels (plus MR of slack so that partial row tiles may start inside a panel).
-            let panel = MR * if row_layout { ROW_STRIDE } else { kc_max };
+            let panel = MR * if row_layout { row_stride } else { kc_max };
             (mc_max.div_ceil(MR) * panel + MR).next_multiple_of(16)
         };
         let b_len = kc_max * if direct_b.is_some() { nr } else { nc_max };
@@ -428,15 +429,12 @@ impl<E: Elem, const MR: usize, const NV: usize> Kernel<E::Acc> for Gemm<'_, E, M
         match a_in_place {
             Some(_) => blocks.run::<_, _, MR, NV>(s, micro::ByRows(a.rs), abuf, bbuf),
             None if row_layout => {
-                blocks.run::<_, _, MR, NV>(s, micro::ByRows(ROW_STRIDE as isize), abuf, bbuf)
+                blocks.run::<_, _, MR, NV>(s, micro::ByRows(row_stride as isize), abuf, bbuf)
             }
             None => blocks.run::<_, _, MR, NV>(s, micro::BySteps::<MR>, abuf, bbuf),
         }
     }
 }
-
-/// Row stride (elements) of `A` panels packed by rows: the largest `kc` such a panel holds.
-const ROW_STRIDE: usize = 256;
 
 /// The blocked loops of one product, their operands and block sizes.
 struct Blocks<E: Elem> {
@@ -454,7 +452,7 @@ struct Blocks<E: Elem> {
 impl<E: Elem> Blocks<E> {
     /// The loops over `kc × nc` blocks of `B`, `mc × kc` blocks of `A` and `MR × NR` tiles.
     /// `layout` says how the kernels find `A`: in place ([`micro::ByRows`] with `A`'s row
-    /// stride), packed by rows ([`micro::ByRows`] of [`ROW_STRIDE`]) or packed by steps
+    /// stride), packed by rows ([`micro::ByRows`] of the packed row stride) or packed by steps
     /// ([`micro::BySteps`]).
     #[inline(always)]
     fn run<S: Lanes<E::Acc>, L: micro::ALayout, const MR: usize, const NV: usize>(
@@ -508,7 +506,7 @@ impl<E: Elem> Blocks<E> {
                             unsafe {
                                 let blk = a.sub(ic, pc, mc, kc);
                                 if layout.step() == 1 {
-                                    pack::pack_a_rows::<E, ROW_STRIDE>(abuf, blk)
+                                    pack::pack_a_rows::<E>(abuf, blk, layout.row() as usize)
                                 } else {
                                     pack::pack_a::<E, MR>(abuf, blk)
                                 }

@@ -19,87 +19,28 @@ pub(super) unsafe fn pack_a<E: Elem, const MR: usize>(dst: &mut [E::Acc], a: Mat
     for (q, panel) in panels.enumerate() {
         let i0 = q * MR;
         let src = a.ptr.wrapping_offset(i0 as isize * a.rs);
-        let valid = MR.min(a.rows - i0);
-        if a.cs == 1 {
-            // A panel of a row-major block.
-            // SAFETY: the rows i0 .. i0 + valid and columns 0 .. kc are inside `a`.
-            unsafe { transpose_rows::<E, MR>(panel, src, a.rs, kc, valid) };
-        } else {
-            // SAFETY: the rows i0 .. i0 + valid and columns 0 .. kc are inside `a`.
-            unsafe { panel_of(panel, src, a.cs, a.rs, kc, valid, MR) };
-        }
+        // SAFETY: the rows i0 .. i0 + valid and columns 0 .. kc are inside `a`.
+        unsafe { panel_of(panel, src, a.cs, a.rs, kc, MR.min(a.rows - i0), MR) };
     }
 }
 
-/// Packs the `mc × kc` block `a` of unit column stride into rows `RS` elements apart (`kc ≤ RS`):
-/// row `i`, step `p` at `i·RS + p` (so panels of `MR` rows are `MR·RS` apart). Rows past the end
-/// of `a` in the last panel are left as they are: only kernels of fewer rows read that panel.
+/// Packs the `mc × kc` block `a` of unit column stride into rows `stride` elements apart
+/// (`kc ≤ stride`): row `i`, step `p` at `i·stride + p` (so panels of `MR` rows are `MR·stride`
+/// apart). Rows past the end of `a` in the last panel are left as they are: only kernels of
+/// fewer rows read that panel.
 ///
 /// # Safety
 /// `a` must describe readable memory (a sub-matrix of a live view) with `a.cs == 1`.
-pub(super) unsafe fn pack_a_rows<E: Elem, const RS: usize>(dst: &mut [E::Acc], a: Mat<*const E>) {
+pub(super) unsafe fn pack_a_rows<E: Elem>(dst: &mut [E::Acc], a: Mat<*const E>, stride: usize) {
     let kc = a.cols;
-    assert!(a.cs == 1 && kc <= RS);
-    for (i, row) in dst.chunks_mut(RS).take(a.rows).enumerate() {
+    assert!(a.cs == 1 && kc <= stride);
+    for (i, row) in dst.chunks_mut(stride).take(a.rows).enumerate() {
         // SAFETY: row i (< a.rows) holds kc contiguous elements (a.cs == 1).
         let src =
             unsafe { core::slice::from_raw_parts(a.ptr.wrapping_offset(i as isize * a.rs), kc) };
         for (d, s) in row.iter_mut().zip(src) {
             *d = s.widen();
         }
-    }
-}
-
-/// A panel of `W` rows whose steps are contiguous: `panel[p·W + x] = src[x·sx + p]` for
-/// `p < kc`, `x < valid`, and `+0.0` for `valid ≤ x < W`, in blocks of [`P_BLOCK`] steps so that the reads (one short run per row)
-/// and the writes stay within a few cache lines. `W` is a constant, so the block's loops have
-/// fixed bounds and offsets.
-///
-/// # Safety
-/// `src[x·sx + p]` must be readable for every `p < kc`, `x < valid ≤ W`.
-#[inline(always)]
-unsafe fn transpose_rows<E: Elem, const W: usize>(
-    panel: &mut [E::Acc],
-    src: *const E,
-    sx: isize,
-    kc: usize,
-    valid: usize,
-) {
-    let mut p0 = 0;
-    for block in panel[..kc * W].chunks_mut(W * P_BLOCK) {
-        let steps = block.len() / W;
-        if steps == P_BLOCK {
-            let mut rows = [[E::Acc::POS_ZERO; P_BLOCK]; W];
-            for (x, row) in rows.iter_mut().enumerate().take(valid) {
-                // SAFETY: steps p0 .. p0 + P_BLOCK of row x are in range and contiguous.
-                let s = unsafe {
-                    core::slice::from_raw_parts(
-                        src.wrapping_offset(x as isize * sx).add(p0),
-                        P_BLOCK,
-                    )
-                };
-                for (r, s) in row.iter_mut().zip(s) {
-                    *r = s.widen();
-                }
-            }
-            for (p, d) in block.chunks_exact_mut(W).enumerate() {
-                for (x, d) in d.iter_mut().enumerate() {
-                    *d = rows[x][p];
-                }
-            }
-        } else {
-            for (p, d) in block.chunks_exact_mut(W).enumerate() {
-                for (x, d) in d.iter_mut().enumerate() {
-                    *d = if x < valid {
-                        // SAFETY: step p0 + p < kc of row x < valid is in range.
-                        unsafe { src.wrapping_offset(x as isize * sx).add(p0 + p).read() }.widen()
-                    } else {
-                        E::Acc::POS_ZERO
-                    };
-                }
-            }
-        }
-        p0 += steps;
     }
 }
 
