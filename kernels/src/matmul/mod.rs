@@ -144,6 +144,21 @@ pub(crate) struct Mat<P> {
     pub cs: isize,
 }
 
+impl<P> Mat<P> {
+    /// The matrix of `rows × cols` elements at `ptr` with the strides (in elements) of an
+    /// ndarray view.
+    #[inline(always)]
+    fn of(ptr: P, (rows, cols): (usize, usize), strides: &[isize]) -> Self {
+        Mat {
+            ptr,
+            rows,
+            cols,
+            rs: strides[0],
+            cs: strides[1],
+        }
+    }
+}
+
 impl<E> Mat<*const E> {
     /// The sub-matrix starting at `(i, j)` with `rows × cols` elements.
     ///
@@ -237,27 +252,9 @@ impl Path {
         let mut c = c;
         let (nr, (m, n)) = (self.matmul_tile::<E::Acc>().1, c.dim());
         let mut job = Job {
-            c: Mat {
-                ptr: c.as_mut_ptr(),
-                rows: c.nrows(),
-                cols: c.ncols(),
-                rs: c.strides()[0],
-                cs: c.strides()[1],
-            },
-            a: Mat {
-                ptr: a.as_ptr(),
-                rows: a.nrows(),
-                cols: a.ncols(),
-                rs: a.strides()[0],
-                cs: a.strides()[1],
-            },
-            b: Mat {
-                ptr: b.as_ptr(),
-                rows: b.nrows(),
-                cols: b.ncols(),
-                rs: b.strides()[0],
-                cs: b.strides()[1],
-            },
+            c: Mat::of(c.as_mut_ptr(), c.dim(), c.strides()),
+            a: Mat::of(a.as_ptr(), a.dim(), a.strides()),
+            b: Mat::of(b.as_ptr(), b.dim(), b.strides()),
             accum,
             ws,
             _views: PhantomData,
