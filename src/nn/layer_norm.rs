@@ -9,29 +9,28 @@ use crate::{Config, Error};
 use detkern_kernels::Path;
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, ArrayViewMut2};
 
-/// The normalised row `xhat[i] = (x[i] - mean) * rstd` and `rstd`.
-fn normalise(path: Path, x: &[f32], eps: f32, xhat: &mut [f32]) -> f32 {
+/// The centred row `d[i] = x[i] - mean` (`mean = sum(x) / n`, canonical sum) and
+/// `rstd = 1 / sqrt(dot(d, d) / n + eps)` (canonical dot), returned.
+fn centre(path: Path, x: &[f32], eps: f32, d: &mut [f32]) -> f32 {
     let n = x.len() as f32;
     let mean = path.sum(x) / n;
-    for (d, &v) in xhat.iter_mut().zip(x) {
+    for (d, &v) in d.iter_mut().zip(x) {
         *d = v - mean;
     }
-    let var = path.dot(xhat, xhat) / n;
-    let rstd = 1.0 / (var + eps).sqrt();
+    1.0 / (path.dot(d, d) / n + eps).sqrt()
+}
+
+/// The normalised row `xhat[i] = (x[i] - mean) * rstd` and `rstd`.
+fn normalise(path: Path, x: &[f32], eps: f32, xhat: &mut [f32]) -> f32 {
+    let rstd = centre(path, x, eps, xhat);
     xhat.iter_mut().for_each(|d| *d *= rstd);
     rstd
 }
 
-/// One row of [`Config::try_layer_norm`] into `y`: `d = x - mean` is stored first (for the
-/// canonical `dot(d, d)`), then each element becomes `((d * rstd) * gamma) + beta` in one pass.
+/// One row of [`Config::try_layer_norm`] into `y`: the centred row is stored first, then each
+/// element becomes `((d * rstd) * gamma) + beta` in one pass.
 fn layer_norm_row(path: Path, x: &[f32], gamma: &[f32], beta: &[f32], eps: f32, y: &mut [f32]) {
-    let n = x.len() as f32;
-    let mean = path.sum(x) / n;
-    for (d, &v) in y.iter_mut().zip(x) {
-        *d = v - mean;
-    }
-    let var = path.dot(y, y) / n;
-    let rstd = 1.0 / (var + eps).sqrt();
+    let rstd = centre(path, x, eps, y);
     for ((v, &g), &b) in y.iter_mut().zip(gamma).zip(beta) {
         *v = *v * rstd * g + b;
     }
@@ -60,14 +59,9 @@ impl Config {
         beta: ArrayView1<'_, f32>,
         eps: f32,
     ) -> Result<Array2<f32>, Error> {
-        check_cols("layer_norm", &x)?;
-        check_param("layer_norm", &x, &gamma)?;
-        check_param("layer_norm", &x, &beta)?;
-        let (gamma, beta) = (vector(&gamma), vector(&beta));
-        let path = self.path;
-        map_rows(x.nrows(), x.ncols(), |i, y| {
-            layer_norm_row(path, &row(&x, i), &gamma, &beta, eps, y)
-        })
+        let mut out = Array2::zeros(x.raw_dim());
+        self.try_layer_norm_into(x, gamma, beta, eps, out.view_mut())?;
+        Ok(out)
     }
 
     /// [`Config::try_layer_norm`] written into `out` (same shape as `x`, any layout): the same

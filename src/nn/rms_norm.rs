@@ -9,10 +9,14 @@ use crate::{Config, Error};
 use detkern_kernels::Path;
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, ArrayViewMut2};
 
-/// `xhat[i] = x[i] * rstd` and `rstd = 1 / sqrt(dot(x, x) / n + eps)`.
+/// `rstd = 1 / sqrt(dot(x, x) / n + eps)` of a row (canonical dot).
+fn rstd(path: Path, x: &[f32], eps: f32) -> f32 {
+    1.0 / (path.dot(x, x) / x.len() as f32 + eps).sqrt()
+}
+
+/// `xhat[i] = x[i] * rstd`, and `rstd`.
 fn normalise(path: Path, x: &[f32], eps: f32, xhat: &mut [f32]) -> f32 {
-    let ms = path.dot(x, x) / x.len() as f32;
-    let rstd = 1.0 / (ms + eps).sqrt();
+    let rstd = rstd(path, x, eps);
     for (h, &v) in xhat.iter_mut().zip(x) {
         *h = v * rstd;
     }
@@ -21,7 +25,7 @@ fn normalise(path: Path, x: &[f32], eps: f32, xhat: &mut [f32]) -> f32 {
 
 /// One row of [`Config::try_rms_norm`] into `y`: `(x * rstd) * gamma` in one pass.
 fn rms_norm_row(path: Path, x: &[f32], gamma: &[f32], eps: f32, y: &mut [f32]) {
-    let rstd = 1.0 / (path.dot(x, x) / x.len() as f32 + eps).sqrt();
+    let rstd = rstd(path, x, eps);
     for ((v, &xi), &g) in y.iter_mut().zip(x).zip(gamma) {
         *v = xi * rstd * g;
     }
@@ -45,13 +49,9 @@ impl Config {
         gamma: ArrayView1<'_, f32>,
         eps: f32,
     ) -> Result<Array2<f32>, Error> {
-        check_cols("rms_norm", &x)?;
-        check_param("rms_norm", &x, &gamma)?;
-        let gamma = vector(&gamma);
-        let path = self.path;
-        map_rows(x.nrows(), x.ncols(), |i, y| {
-            rms_norm_row(path, &row(&x, i), &gamma, eps, y)
-        })
+        let mut out = Array2::zeros(x.raw_dim());
+        self.try_rms_norm_into(x, gamma, eps, out.view_mut())?;
+        Ok(out)
     }
 
     /// [`Config::try_rms_norm`] written into `out` (same shape as `x`, any layout): the same

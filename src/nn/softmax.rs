@@ -56,11 +56,9 @@ impl Config {
     /// rounded), `s = sum(e)` (canonical sum), `y[i] = e[i] / s`. See the module documentation
     /// for NaN, `±∞` and errors.
     pub fn try_softmax(&self, x: ArrayView2<'_, f32>) -> Result<Array2<f32>, Error> {
-        check_cols("softmax", &x)?;
-        let path = self.path;
-        map_rows(x.nrows(), x.ncols(), |i, y| {
-            softmax_row(path, &row(&x, i), y)
-        })
+        let mut out = Array2::zeros(x.raw_dim());
+        self.try_softmax_into(x, out.view_mut())?;
+        Ok(out)
     }
 
     /// [`Config::try_softmax`] written into `out` (same shape as `x`, any layout): the same
@@ -79,11 +77,9 @@ impl Config {
     /// Row-wise log-softmax: `y[i] = (x[i] - m) - ln(s)` with `m` and `s` as in
     /// [`Config::try_softmax`] (`ln` correctly rounded).
     pub fn try_log_softmax(&self, x: ArrayView2<'_, f32>) -> Result<Array2<f32>, Error> {
-        check_cols("log_softmax", &x)?;
-        let path = self.path;
-        map_rows(x.nrows(), x.ncols(), |i, y| {
-            log_softmax_row(path, &row(&x, i), y)
-        })
+        let mut out = Array2::zeros(x.raw_dim());
+        self.try_log_softmax_into(x, out.view_mut())?;
+        Ok(out)
     }
 
     /// [`Config::try_log_softmax`] written into `out` (same shape as `x`, any layout): the
