@@ -8,10 +8,11 @@
 //!
 //! The fast path is a packed, blocked GEMM (`kc × nc` blocks of `B`, `mc × kc` blocks of `A`,
 //! `MR × NR` register tiles; a row-major `A` is read in place, or widened by rows for half
-//! precision, any other `A` packed by steps of `MR` elements). Blocking sizes, tile shapes, layouts and the instruction set are speed
-//! choices only: a register tile *continues* the running partial of each output from the
-//! previous `kc` block (which it left in `C`, exactly), so each output still sees one chain in
-//! increasing `k`. `K` is never split; callers parallelise over disjoint output tiles.
+//! precision, any other `A` packed by steps of `MR` elements). Blocking sizes, tile shapes,
+//! layouts and the instruction set are speed choices only: a register tile *continues* the
+//! running partial of each output from the previous `kc` block (which it left in `C`, exactly),
+//! so each output still sees one chain in increasing `k`. `K` is never split; callers
+//! parallelise over disjoint output tiles.
 //!
 //! Inputs of `half::bf16` / `half::f16` are widened exactly to `f32` while packing and
 //! accumulated in `f32` ([`Elem`]). No pairwise dot-product instruction is used anywhere.
