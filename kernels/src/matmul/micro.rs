@@ -75,6 +75,8 @@ pub(super) trait ALayout: Copy {
     fn step(self) -> isize;
     /// Elements from row `i` to row `i + 1` at one step.
     fn row(self) -> isize;
+    /// Where step 0 of row `i` lies in a block of `kc` steps, from the block's start.
+    fn row_start(self, i: usize, kc: usize) -> isize;
 }
 
 /// Packed by steps: the `MR` rows of a step are contiguous (`p·MR + i`).
@@ -89,6 +91,11 @@ impl<const MR: usize> ALayout for BySteps<MR> {
     #[inline(always)]
     fn row(self) -> isize {
         1
+    }
+    /// Panels of `MR` rows, `MR·kc` elements each.
+    #[inline(always)]
+    fn row_start(self, i: usize, kc: usize) -> isize {
+        ((i / MR) * MR * kc + i % MR) as isize
     }
 }
 
@@ -105,6 +112,10 @@ impl ALayout for ByRows {
     #[inline(always)]
     fn row(self) -> isize {
         self.0
+    }
+    #[inline(always)]
+    fn row_start(self, i: usize, _: usize) -> isize {
+        i as isize * self.0
     }
 }
 
@@ -123,9 +134,9 @@ pub(super) struct Panels<T, L> {
 impl<T, L: ALayout> Panels<T, L> {
     /// The same panels from row `i` of `A` on.
     #[inline(always)]
-    fn rows_from(self, i: usize) -> Self {
+    pub(super) fn rows_from(self, i: usize) -> Self {
         Panels {
-            a: self.a.wrapping_offset(i as isize * self.layout.row()),
+            a: self.a.wrapping_offset(self.layout.row_start(i, self.kc)),
             ..self
         }
     }

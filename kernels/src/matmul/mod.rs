@@ -488,12 +488,6 @@ impl<E: Elem> Blocks<E> {
                     // SAFETY: `bblk` lies inside the view `b`; the buffer holds kc × nc_max.
                     unsafe { pack::pack_b(bbuf, bblk, nr) };
                 }
-                // Elements from one MR-row panel of A to the next.
-                let panel = if layout.step() == 1 {
-                    MR as isize * layout.row()
-                } else {
-                    (MR * kc) as isize
-                };
                 for ic in (0..m).step_by(mc_max) {
                     let mc = mc_max.min(m - ic);
                     let ablk = match a_in_place {
@@ -532,11 +526,12 @@ impl<E: Elem> Blocks<E> {
                             let rows = MR.min(mc - ir);
                             let ops = micro::Panels {
                                 kc,
-                                a: ablk.wrapping_offset((ir / MR) as isize * panel),
+                                a: ablk,
                                 layout,
                                 b: bp,
                                 brs,
-                            };
+                            }
+                            .rows_from(ir);
                             // SAFETY: the tile (ic+ir, jc+jr) of rows × cols is inside C;
                             // `bp` points at kc rows of nr readable elements, `brs` apart; the
                             // A panel holds kc steps of `rows` rows (the packed block, or the
