@@ -5,6 +5,7 @@ functions (tables, reduction constants, polynomial coefficients), from mpmath at
 Run: python3 tools/math-tables/gen.py > kernels/src/math/tables.rs
 The output is committed; changing any value is a value-breaking change (docs/DETERMINISM.md).
 """
+import re
 import struct
 import mpmath as mp
 
@@ -88,6 +89,53 @@ fh = LN2 / 64 * (1 + mp.mpf(2) ** -30) * 2
 fpoly = mp.chebyfit(lambda r: mp.mpf(1) / 2 if r == 0 else (mp.exp(r) - 1 - r) / r**2, [-fh, fh], 4)
 emit_poly("EXPF_POLY", "exp(r) = 1 + r + r^2 (c0 + r c1 + r^2 c2 + r^3 c3) on |r| <= ln2/32 (error < 2^-45.6).",
           [rn(c) for c in reversed(fpoly)])
+
+# ---------------------------------------------------------------- exp, f32 evaluation (AVX-512)
+def rn32(v):
+    """Round an mpf to the nearest f32 (ties to even), returned as a Python float (exact)."""
+    with mp.workprec(24):
+        r = +mp.mpf(v)
+    return float(r)
+
+
+def bits32(f):
+    return struct.unpack("<I", struct.pack("<f", f))[0]
+
+
+def hex32(f):
+    """The hexadecimal form of an f32 value, without the trailing zeros of the double's."""
+    return re.sub(r"\.?0+p", "p", f.hex())
+
+
+def emit_scalar32(name, doc, f):
+    out.append(f"/// {doc} (`{hex32(f)}`).")
+    out.append(f"pub(crate) const {name}: f32 = f32::from_bits({bits32(f):#010x});")
+
+
+N32 = 32
+out.append("// ---- exp in f32 arithmetic: x = k ln2/32 + r, exp(x) = 2^(k>>5) * 2^((k&31)/32) * exp(r)")
+emit_scalar32("EXP32_SHIFTER", "1.5 * 2^23: adding it rounds an f32 below 2^22 in magnitude to an integer", rn32(mp.mpf(3) * 2**22))
+emit_scalar32("EXP32_INV_LN2_N", "32 / ln 2, rounded to the nearest f32", rn32(N32 / LN2))
+l_hi = rn32(LN2 / N32)
+emit_scalar32("EXP32_LN2_N_HI", "ln 2 / 32, rounded to the nearest f32", l_hi)
+emit_scalar32("EXP32_LN2_N_LO", "ln 2 / 32 - EXP32_LN2_N_HI, rounded to the nearest f32", rn32(LN2 / N32 - mp.mpf(l_hi)))
+emit_scalar32("EXP32_C3", "1/6, rounded to the nearest f32", rn32(mp.mpf(1) / 6))
+emit_scalar32("EXP32_C4", "1/24, rounded to the nearest f32", rn32(mp.mpf(1) / 24))
+out.append("/// bits(RN32(2^(j/32))) - j * 2^18, j = 0..31: adding `k << 18` (k = 32 q + j, the low bits of")
+out.append("/// `k`) to entry `j` gives the bits of RN32(2^(j/32)) * 2^q.")
+out.append("pub(crate) const EXP32_TABLE: [u32; 32] = [")
+t_hi = []
+for j in range(N32):
+    t = rn32(mp.mpf(2) ** (mp.mpf(j) / N32))
+    t_hi.append(t)
+    out.append(f"    {(bits32(t) - (j << 18)) % 2**32:#010x}, // {hex32(t)} - {j} * 2^18")
+out.append("];")
+out.append("/// bits(RN32(2^(j/32) / RN32(2^(j/32)) - 1)), j = 0..31: the relative error of the table's entry `j`.")
+out.append("pub(crate) const EXP32_TABLE_C: [u32; 32] = [")
+for j in range(N32):
+    c = rn32(mp.mpf(2) ** (mp.mpf(j) / N32) / mp.mpf(t_hi[j]) - 1)
+    out.append(f"    {bits32(c):#010x}, // {hex32(c)}")
+out.append("];")
 
 # ---------------------------------------------------------------- ln
 OFF = 0x3F338000

@@ -14,6 +14,7 @@
 
 mod erf;
 mod exp;
+mod exp32;
 mod gelu;
 mod gelu_tanh;
 pub(crate) mod lanes;
@@ -189,6 +190,27 @@ blocks!(
 #[derive(Clone, Copy)]
 struct ExpMinusB(f32);
 
+/// An `exp` job's body, which also loads its argument into `f32` lanes for the `f32`
+/// evaluation ([`exp32`]).
+trait ExpArg: Block {
+    /// The argument of `exp` for `src[0..W]`.
+    fn load32<S: exp32::Exp32Lanes>(self, s: S, src: &[f32]) -> S::V;
+}
+
+impl ExpArg for ExpB {
+    #[inline(always)]
+    fn load32<S: exp32::Exp32Lanes>(self, s: S, src: &[f32]) -> S::V {
+        s.load(src)
+    }
+}
+
+impl ExpArg for ExpMinusB {
+    #[inline(always)]
+    fn load32<S: exp32::Exp32Lanes>(self, s: S, src: &[f32]) -> S::V {
+        s.load_minus(src, self.0)
+    }
+}
+
 impl Block for ExpMinusB {
     #[inline(always)]
     fn block<S: MathLanes>(self, s: S, x: &[f32], out: &mut [f32]) {
@@ -251,16 +273,28 @@ fn map_avx2(s: crate::lanes::x86::Avx2, job: Job, x: &[f32], out: &mut [f32]) {
     map_on(s, job, x, out)
 }
 
+/// AVX-512 evaluates `exp` in `f32` arithmetic ([`exp32`]), every other function as every path
+/// does.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f,avx2,fma")]
 fn map_avx512(s: crate::lanes::x86::Avx512, job: Job, x: &[f32], out: &mut [f32]) {
-    map_on(s, job, x, out)
+    match job {
+        Job::Map(Function::Exp) => exp32::map(s, ExpB, x, out),
+        Job::ExpMinus(m) => exp32::map(s, ExpMinusB(m), x, out),
+        _ => map_on(s, job, x, out),
+    }
 }
 
+/// NEON evaluates `exp` in `f32` arithmetic ([`exp32`]), every other function as every path
+/// does.
 #[cfg(target_arch = "aarch64")]
 #[target_feature(enable = "neon")]
 fn map_neon(s: crate::lanes::neon::Neon, job: Job, x: &[f32], out: &mut [f32]) {
-    map_on(s, job, x, out)
+    match job {
+        Job::Map(Function::Exp) => exp32::map(s, ExpB, x, out),
+        Job::ExpMinus(m) => exp32::map(s, ExpMinusB(m), x, out),
+        _ => map_on(s, job, x, out),
+    }
 }
 
 impl Path {

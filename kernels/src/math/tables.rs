@@ -315,6 +315,90 @@ pub(crate) const EXPF_POLY: [f64; 4] = [
     f64::from_bits(0x3fa5556b330ec60a), // 0x1.5556b330ec60ap-5
     f64::from_bits(0x3f81111d8fc2d762), // 0x1.1111d8fc2d762p-7
 ];
+// ---- exp in f32 arithmetic: x = k ln2/32 + r, exp(x) = 2^(k>>5) * 2^((k&31)/32) * exp(r)
+/// 1.5 * 2^23: adding it rounds an f32 below 2^22 in magnitude to an integer (`0x1.8p+23`).
+pub(crate) const EXP32_SHIFTER: f32 = f32::from_bits(0x4b400000);
+/// 32 / ln 2, rounded to the nearest f32 (`0x1.715476p+5`).
+pub(crate) const EXP32_INV_LN2_N: f32 = f32::from_bits(0x4238aa3b);
+/// ln 2 / 32, rounded to the nearest f32 (`0x1.62e43p-6`).
+pub(crate) const EXP32_LN2_N_HI: f32 = f32::from_bits(0x3cb17218);
+/// ln 2 / 32 - EXP32_LN2_N_HI, rounded to the nearest f32 (`-0x1.05c61p-34`).
+pub(crate) const EXP32_LN2_N_LO: f32 = f32::from_bits(0xae82e308);
+/// 1/6, rounded to the nearest f32 (`0x1.555556p-3`).
+pub(crate) const EXP32_C3: f32 = f32::from_bits(0x3e2aaaab);
+/// 1/24, rounded to the nearest f32 (`0x1.555556p-5`).
+pub(crate) const EXP32_C4: f32 = f32::from_bits(0x3d2aaaab);
+/// bits(RN32(2^(j/32))) - j * 2^18, j = 0..31: adding `k << 18` (k = 32 q + j, the low bits of
+/// `k`) to entry `j` gives the bits of RN32(2^(j/32)) * 2^q.
+pub(crate) const EXP32_TABLE: [u32; 32] = [
+    0x3f800000, // 0x1p+0 - 0 * 2^18
+    0x3f7ecd87, // 0x1.059b0ep+0 - 1 * 2^18
+    0x3f7daac3, // 0x1.0b5586p+0 - 2 * 2^18
+    0x3f7c980f, // 0x1.11301ep+0 - 3 * 2^18
+    0x3f7b95c2, // 0x1.172b84p+0 - 4 * 2^18
+    0x3f7aa43a, // 0x1.1d4874p+0 - 5 * 2^18
+    0x3f79c3d3, // 0x1.2387a6p+0 - 6 * 2^18
+    0x3f78f4f0, // 0x1.29e9ep+0 - 7 * 2^18
+    0x3f7837f0, // 0x1.306fep+0 - 8 * 2^18
+    0x3f778d3a, // 0x1.371a74p+0 - 9 * 2^18
+    0x3f76f532, // 0x1.3dea64p+0 - 10 * 2^18
+    0x3f767043, // 0x1.44e086p+0 - 11 * 2^18
+    0x3f75fed7, // 0x1.4bfdaep+0 - 12 * 2^18
+    0x3f75a15b, // 0x1.5342b6p+0 - 13 * 2^18
+    0x3f75583f, // 0x1.5ab07ep+0 - 14 * 2^18
+    0x3f7523f6, // 0x1.6247ecp+0 - 15 * 2^18
+    0x3f7504f3, // 0x1.6a09e6p+0 - 16 * 2^18
+    0x3f74fbaf, // 0x1.71f75ep+0 - 17 * 2^18
+    0x3f7508a4, // 0x1.7a1148p+0 - 18 * 2^18
+    0x3f752c4d, // 0x1.82589ap+0 - 19 * 2^18
+    0x3f75672a, // 0x1.8ace54p+0 - 20 * 2^18
+    0x3f75b9be, // 0x1.93737cp+0 - 21 * 2^18
+    0x3f76248c, // 0x1.9c4918p+0 - 22 * 2^18
+    0x3f76a81e, // 0x1.a5503cp+0 - 23 * 2^18
+    0x3f7744fd, // 0x1.ae89fap+0 - 24 * 2^18
+    0x3f77fbb8, // 0x1.b7f77p+0 - 25 * 2^18
+    0x3f78ccdf, // 0x1.c199bep+0 - 26 * 2^18
+    0x3f79b907, // 0x1.cb720ep+0 - 27 * 2^18
+    0x3f7ac0c7, // 0x1.d5818ep+0 - 28 * 2^18
+    0x3f7be4ba, // 0x1.dfc974p+0 - 29 * 2^18
+    0x3f7d257d, // 0x1.ea4afap+0 - 30 * 2^18
+    0x3f7e83b3, // 0x1.f50766p+0 - 31 * 2^18
+];
+/// bits(RN32(2^(j/32) / RN32(2^(j/32)) - 1)), j = 0..31: the relative error of the table's entry `j`.
+pub(crate) const EXP32_TABLE_C: [u32; 32] = [
+    0x00000000, // 0x0p+0
+    0xb34a3a0a, // -0x1.947414p-25
+    0x3346cb6a, // 0x1.8d96d4p-25
+    0xb36ed17e, // -0x1.dda2fcp-25
+    0xb24e0611, // -0x1.9c0c22p-27
+    0xb3517dd9, // -0x1.a2fbb2p-25
+    0x334b2482, // 0x1.964904p-25
+    0xb31586de, // -0x1.2b0dbcp-25
+    0x33092801, // 0x1.125002p-25
+    0xb2e6f467, // -0x1.cde8cep-26
+    0x331b85f2, // 0x1.370be4p-25
+    0x3099b6f1, // 0x1.336de2p-30
+    0xb3051aa8, // -0x1.0a355p-25
+    0xb2e2a0da, // -0x1.c541b4p-26
+    0xb2006c56, // -0x1.00d8acp-27
+    0xb3365942, // -0x1.6cb284p-25
+    0x329302ae, // 0x1.26055cp-26
+    0x32c595dc, // 0x1.8b2bb8p-26
+    0xb302e5a2, // -0x1.05cb44p-25
+    0xb28e10a1, // -0x1.1c2142p-26
+    0x31b3d0e5, // 0x1.67a1cap-28
+    0xb31a472b, // -0x1.348e56p-25
+    0x31d1daf2, // 0x1.a3b5e4p-28
+    0xb305bf64, // -0x1.0b7ec8p-25
+    0xb27ce182, // -0x1.f9c304p-27
+    0xb2f26443, // -0x1.e4c886p-26
+    0xb1b4b0da, // -0x1.6961b4p-28
+    0xb1da8a8f, // -0x1.b5151ep-28
+    0xb1d290be, // -0x1.a5217cp-28
+    0xb2d5b899, // -0x1.ab7132p-26
+    0x31b0a147, // 0x1.61428ep-28
+    0xb2156afc, // -0x1.2ad5f8p-27
+];
 // ---- ln: x = 2^k z, z in [OFF, 2 OFF), ln x = k ln2 - ln(c) + log1p(z c - 1)
 /// the start of the reduced interval of z (the f32 0x3f338000) (`0x1.6700000000000p-1`).
 pub(crate) const LN_OFF: f64 = f64::from_bits(0x3fe6700000000000);

@@ -1,0 +1,182 @@
+//! `exp` evaluated in `f32` arithmetic, twice as many lanes per register as the `f64`
+//! evaluation of [`exp`](super::exp). Used by the AVX-512 path (where it is about 1.8 times as
+//! fast) and the NEON path. Like every other path it returns the correctly rounded result, so its bits are the
+//! reference's (`docs/DETERMINISM.md`, *Elementary functions*, "exp in f32 arithmetic").
+//!
+//! [`exp32_lanes`] computes `exp(x) ≈ z + e` as an unevaluated sum of two `f32` values, with an
+//! error below `2^-35.6` relative (the bound [`CERTIFY`] needs is `2^-35`), rounds it and
+//! certifies the rounding: it flags the lanes whose result it cannot prove correctly rounded (a
+//! value within `2^-10` of a half-ulp from a rounding midpoint: about one lane in 2^10 for
+//! arguments in `[-78, 88.7]`; every lane outside that range or NaN). The driver [`map`]
+//! recomputes each pair of registers that holds a flagged lane with the `f64` evaluation.
+//!
+//! The functions are written once over [`Exp32Lanes`], a vocabulary of exact `f32` lane
+//! operations (`tests.rs` checks every operation of every token lane by lane against one-lane
+//! scalar code).
+
+#[cfg(target_arch = "aarch64")]
+mod neon;
+#[cfg(test)]
+mod scalar;
+#[cfg(test)]
+mod tests;
+#[cfg(target_arch = "x86_64")]
+mod x86;
+
+use super::lanes::MathLanes;
+use super::tables::*;
+use super::{ExpArg, apply};
+
+/// `W` lanes of `f32` on one instruction set.
+pub(crate) trait Exp32Lanes: Copy {
+    /// Lanes per register.
+    const W: usize;
+    /// `W` floats.
+    type V: Copy;
+    /// `W` 32-bit integers (the floats' bit patterns).
+    type I: Copy;
+    /// One flag per lane.
+    type M: Copy;
+
+    /// Loads `src[0..W]`. Panics if `src` is shorter.
+    fn load(self, src: &[f32]) -> Self::V;
+    /// Loads `src[0..W] - m` (one IEEE `f32` subtraction per lane). Panics if `src` is shorter.
+    fn load_minus(self, src: &[f32], m: f32) -> Self::V;
+    /// Stores into `dst[0..W]`. Panics if `dst` is shorter.
+    fn store(self, v: Self::V, dst: &mut [f32]);
+    /// All lanes `x`.
+    fn splat(self, x: f32) -> Self::V;
+    /// `a + b`.
+    fn add(self, a: Self::V, b: Self::V) -> Self::V;
+    /// `a - b`.
+    fn sub(self, a: Self::V, b: Self::V) -> Self::V;
+    /// `a * b`.
+    fn mul(self, a: Self::V, b: Self::V) -> Self::V;
+    /// `a * b + c` with a single rounding.
+    fn fma(self, a: Self::V, b: Self::V, c: Self::V) -> Self::V;
+    /// The lanes' bit patterns.
+    fn to_bits(self, v: Self::V) -> Self::I;
+    /// Floats from bit patterns.
+    fn bits_to_f32(self, i: Self::I) -> Self::V;
+    /// `a + b` (wrapping).
+    fn add_i(self, a: Self::I, b: Self::I) -> Self::I;
+    /// `a << n` for `n < 32`.
+    fn shl_i(self, a: Self::I, n: u32) -> Self::I;
+    /// `table[idx & 31]` per lane (a table small enough to be held in registers).
+    fn lookup32(self, table: &[u32; 32], idx: Self::I) -> Self::I;
+    /// Lanes with `lo <= v <= hi` (never NaN lanes).
+    fn within(self, v: Self::V, lo: f32, hi: f32) -> Self::M;
+    /// Lanes with `a == b` (false where either is NaN).
+    fn eq(self, a: Self::V, b: Self::V) -> Self::M;
+    /// Both flags.
+    fn and_m(self, a: Self::M, b: Self::M) -> Self::M;
+    /// Whether every lane is flagged.
+    fn all(self, m: Self::M) -> bool;
+
+    /// The flags as bits, lane `n` in bit `n` (test only).
+    #[cfg(test)]
+    fn test_flags(self, m: Self::M) -> u32;
+}
+
+/// The arguments whose results this evaluation certifies: above `-78` its intermediate values
+/// (scaled by `2^(k >> 5)`) stay clear of the subnormal range, up to `88.7` the scale stays below
+/// `2^128`. Other arguments (and NaN) are always flagged.
+const X_MIN: f32 = -78.0;
+/// See [`X_MIN`].
+const X_MAX: f32 = 88.7;
+
+/// `2^-10`: a result `g` is certified when `z + e (1 ± CERTIFY)` round alike, which holds only
+/// where the distance of `z + e` from every rounding midpoint exceeds `2^-10` of the spacing's
+/// half (at least `2^-35` relative), more than the error of `z + e`.
+const CERTIFY: f32 = 1.0 / 1024.0;
+
+/// `exp(x)` of `W` lanes, correctly rounded in the lanes flagged by the returned mask:
+///
+/// 1. `t = fma(x, RN(32/ln2), 1.5 * 2^23)` rounds `x * 32/ln2` to an integer `k` (ties to even),
+///    `kd = t - 1.5 * 2^23`, and `k` is the low bits of `bits(t)`;
+/// 2. `r = fma(kd, -L_hi, x)` (exact: `L_hi = RN(ln2/32)`, `|r| <= 0.0109`);
+/// 3. `T = RN(2^(j/32)) * 2^(k >> 5)` with `j = k mod 32`, built by adding `k << 18` to the bits
+///    of table entry `j`, and `d = fma(kd, -L_lo, c_j)`, where `c_j` is the relative error of the
+///    table's entry and `L_lo = RN(ln2/32 - L_hi)`: `exp(x) = T e^r (1 + d)` to `2^-45`;
+/// 4. `δ = fma(r, fma(r, q, d), d)` with `q = fma(fma(C4, r, C3), r, fma(d, 1/2, 1/2))`, the
+///    terms of `e^r (1 + d) - 1 - r` down to `2^-40`;
+/// 5. `f = T δ`, `z = T + fma(T, r, f)`, and `e = fma(T, r, T - z) + f` (`T - z` is exact):
+///    `z + e = exp(x)` to `2^-35.6` relative;
+/// 6. `g = fma(e, 1 + 2^-10, z)`, `h = fma(e, 1 - 2^-10, z)`: where `g == h` and `x` is in
+///    `[X_MIN, X_MAX]`, `g` is `exp(x)` correctly rounded.
+///
+/// Why `g == h` certifies: `g` and `h` round the points `z + e ± 2^-10 |e|`, and rounding is
+/// monotonic, so every point between them rounds to `g`. Let `u` be the smaller half-spacing of
+/// the `f32` grid next to `z` (at least `2^-25` relative) and `ε` the error of `z + e` (below
+/// `2^-35.6` relative). If `2^-10 |e| >= ε`, `exp(x)` lies between the two points. Otherwise
+/// `|e| < 2^10 ε < u - ε`: `exp(x)` and both points lie within `u` of `z`, so all round to `z`.
+#[inline(always)]
+pub(crate) fn exp32_lanes<S: Exp32Lanes>(s: S, x: S::V) -> (S::V, S::M) {
+    let (z, e) = exp_pair(s, x);
+    let g = s.fma(e, s.splat(1.0 + CERTIFY), z);
+    let h = s.fma(e, s.splat(1.0 - CERTIFY), z);
+    (g, s.and_m(s.within(x, X_MIN, X_MAX), s.eq(g, h)))
+}
+
+/// Steps 1 to 5 of [`exp32_lanes`]: `(z, e)` with `z + e = exp(x)` to `2^-35.6` relative for `x`
+/// in `[X_MIN, X_MAX]`.
+#[inline(always)]
+fn exp_pair<S: Exp32Lanes>(s: S, x: S::V) -> (S::V, S::V) {
+    let shifter = s.splat(EXP32_SHIFTER);
+    let t = s.fma(x, s.splat(EXP32_INV_LN2_N), shifter);
+    let kd = s.sub(t, shifter);
+    let ti = s.to_bits(t);
+    let r = s.fma(kd, s.splat(-EXP32_LN2_N_HI), x);
+    let tk = s.bits_to_f32(s.add_i(s.lookup32(&EXP32_TABLE, ti), s.shl_i(ti, 18)));
+    let c = s.bits_to_f32(s.lookup32(&EXP32_TABLE_C, ti));
+    let d = s.fma(kd, s.splat(-EXP32_LN2_N_LO), c);
+    let half = s.splat(0.5);
+    let q = s.fma(
+        s.fma(s.splat(EXP32_C4), r, s.splat(EXP32_C3)),
+        r,
+        s.fma(d, half, half),
+    );
+    let delta = s.fma(r, s.fma(r, q, d), d);
+    let f = s.mul(tk, delta);
+    let z = s.add(tk, s.fma(tk, r, f));
+    let e = s.add(s.fma(tk, r, s.sub(tk, z)), f);
+    (z, e)
+}
+
+/// Pairs of registers per block: a block's flagged pairs are recomputed after the block (kept
+/// out of the loop, so that its registers are not spilled around the calls).
+const PAIRS: usize = 32;
+
+/// `exp` of `b`'s argument (`x`, or `x - m`) over the slices: [`exp32_lanes`] two registers at
+/// a time, then the `f64` evaluation for each pair that holds a flagged lane and for the tail
+/// (fewer than two registers). Every element is correctly rounded, whichever evaluation gave it.
+#[inline(always)]
+pub(super) fn map<S: Exp32Lanes + MathLanes, B: ExpArg>(s: S, b: B, x: &[f32], out: &mut [f32]) {
+    let w = <S as Exp32Lanes>::W;
+    let pair = 2 * w;
+    let whole = x.len() - x.len() % pair;
+    let (xw, xt) = x.split_at(whole);
+    let (ow, ot) = out.split_at_mut(whole);
+    for (xb, ob) in xw.chunks(PAIRS * pair).zip(ow.chunks_mut(PAIRS * pair)) {
+        let mut redo = [0u8; PAIRS + 1];
+        let mut n = 0;
+        for (i, (xi, oi)) in xb
+            .chunks_exact(pair)
+            .zip(ob.chunks_exact_mut(pair))
+            .enumerate()
+        {
+            let (y1, m1) = exp32_lanes(s, b.load32(s, xi));
+            let (y2, m2) = exp32_lanes(s, b.load32(s, &xi[w..]));
+            let (o1, o2) = oi.split_at_mut(w);
+            s.store(y1, o1);
+            s.store(y2, o2);
+            redo[n] = i as u8;
+            n += usize::from(!s.all(Exp32Lanes::and_m(s, m1, m2)));
+        }
+        for &i in &redo[..n] {
+            let at = usize::from(i) * pair..(usize::from(i) + 1) * pair;
+            apply(s, b, &xb[at.clone()], &mut ob[at]);
+        }
+    }
+    apply(s, b, xt, ot);
+}

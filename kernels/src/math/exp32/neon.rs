@@ -1,0 +1,124 @@
+//! aarch64 Advanced SIMD: 4 lanes of `f32`, fused multiply-add in hardware (`FMLA`).
+
+use super::Exp32Lanes;
+use crate::lanes::neon::Neon;
+use core::arch::aarch64::*;
+
+impl Exp32Lanes for Neon {
+    const W: usize = 4;
+    type V = float32x4_t;
+    type I = uint32x4_t;
+    type M = uint32x4_t;
+
+    #[inline(always)]
+    fn load(self, src: &[f32]) -> float32x4_t {
+        assert!(src.len() >= 4);
+        // SAFETY: NEON is baseline on aarch64; `src` holds at least 4 f32 (checked above).
+        unsafe { vld1q_f32(src.as_ptr()) }
+    }
+    #[inline(always)]
+    fn load_minus(self, src: &[f32], m: f32) -> float32x4_t {
+        assert!(src.len() >= 4);
+        // SAFETY: NEON is baseline on aarch64; `src` holds at least 4 f32 (checked above).
+        unsafe { vsubq_f32(vld1q_f32(src.as_ptr()), vdupq_n_f32(m)) }
+    }
+    #[inline(always)]
+    fn store(self, v: float32x4_t, dst: &mut [f32]) {
+        assert!(dst.len() >= 4);
+        // SAFETY: NEON is baseline on aarch64; `dst` holds at least 4 f32 (checked above).
+        unsafe { vst1q_f32(dst.as_mut_ptr(), v) }
+    }
+    #[inline(always)]
+    fn splat(self, x: f32) -> float32x4_t {
+        // SAFETY: NEON is baseline on aarch64.
+        unsafe { vdupq_n_f32(x) }
+    }
+    #[inline(always)]
+    fn add(self, a: float32x4_t, b: float32x4_t) -> float32x4_t {
+        // SAFETY: NEON is baseline on aarch64.
+        unsafe { vaddq_f32(a, b) }
+    }
+    #[inline(always)]
+    fn sub(self, a: float32x4_t, b: float32x4_t) -> float32x4_t {
+        // SAFETY: NEON is baseline on aarch64.
+        unsafe { vsubq_f32(a, b) }
+    }
+    #[inline(always)]
+    fn mul(self, a: float32x4_t, b: float32x4_t) -> float32x4_t {
+        // SAFETY: NEON is baseline on aarch64.
+        unsafe { vmulq_f32(a, b) }
+    }
+    #[inline(always)]
+    fn fma(self, a: float32x4_t, b: float32x4_t, c: float32x4_t) -> float32x4_t {
+        // SAFETY: NEON is baseline on aarch64. FMLA: c + a * b with a single rounding.
+        unsafe { vfmaq_f32(c, a, b) }
+    }
+    #[inline(always)]
+    fn to_bits(self, v: float32x4_t) -> uint32x4_t {
+        // SAFETY: NEON is baseline on aarch64.
+        unsafe { vreinterpretq_u32_f32(v) }
+    }
+    #[inline(always)]
+    fn bits_to_f32(self, i: uint32x4_t) -> float32x4_t {
+        // SAFETY: NEON is baseline on aarch64.
+        unsafe { vreinterpretq_f32_u32(i) }
+    }
+    #[inline(always)]
+    fn add_i(self, a: uint32x4_t, b: uint32x4_t) -> uint32x4_t {
+        // SAFETY: NEON is baseline on aarch64.
+        unsafe { vaddq_u32(a, b) }
+    }
+    #[inline(always)]
+    fn shl_i(self, a: uint32x4_t, n: u32) -> uint32x4_t {
+        // SAFETY: NEON is baseline on aarch64; USHL by a count below 32 shifts left.
+        unsafe { vshlq_u32(a, vdupq_n_s32(n as i32)) }
+    }
+    #[inline(always)]
+    fn lookup32(self, table: &[u32; 32], idx: uint32x4_t) -> uint32x4_t {
+        // SAFETY: NEON is baseline on aarch64; the two loads read the table's 128 bytes (in
+        // bounds). Lane `i` takes bytes `4 j .. 4 j + 3` (`j = idx & 31`, little-endian): TBL
+        // finds them in the first 64 bytes (giving 0 for byte indices from 64 up), TBX in the
+        // last 64 at the index minus 64 (keeping the first result where that wraps above 63).
+        unsafe {
+            let bytes = table.as_ptr().cast::<u8>();
+            let lo = vld1q_u8_x4(bytes);
+            let hi = vld1q_u8_x4(bytes.add(64));
+            let j = vandq_u32(idx, vdupq_n_u32(31));
+            let b = vmlaq_u32(vdupq_n_u32(0x0302_0100), j, vdupq_n_u32(0x0404_0404));
+            let b = vreinterpretq_u8_u32(b);
+            let first = vqtbl4q_u8(lo, b);
+            let both = vqtbx4q_u8(first, hi, vsubq_u8(b, vdupq_n_u8(64)));
+            vreinterpretq_u32_u8(both)
+        }
+    }
+    #[inline(always)]
+    fn within(self, v: float32x4_t, lo: f32, hi: f32) -> uint32x4_t {
+        // SAFETY: NEON is baseline on aarch64. FCMGE / FCMGE (swapped): false for NaN.
+        unsafe { vandq_u32(vcgeq_f32(v, vdupq_n_f32(lo)), vcleq_f32(v, vdupq_n_f32(hi))) }
+    }
+    #[inline(always)]
+    fn eq(self, a: float32x4_t, b: float32x4_t) -> uint32x4_t {
+        // SAFETY: NEON is baseline on aarch64. FCMEQ: false for NaN.
+        unsafe { vceqq_f32(a, b) }
+    }
+    #[inline(always)]
+    fn and_m(self, a: uint32x4_t, b: uint32x4_t) -> uint32x4_t {
+        // SAFETY: NEON is baseline on aarch64.
+        unsafe { vandq_u32(a, b) }
+    }
+    #[inline(always)]
+    fn all(self, m: uint32x4_t) -> bool {
+        // SAFETY: NEON is baseline on aarch64.
+        unsafe { vminvq_u32(m) == u32::MAX }
+    }
+    #[cfg(test)]
+    fn test_flags(self, m: uint32x4_t) -> u32 {
+        let mut v = [0u32; 4];
+        // SAFETY: NEON is baseline; `v` holds 4 u32.
+        unsafe { vst1q_u32(v.as_mut_ptr(), m) };
+        v.iter()
+            .enumerate()
+            .map(|(n, &f)| u32::from(f != 0) << n)
+            .sum()
+    }
+}
