@@ -28,7 +28,7 @@ use super::tables::*;
 use super::{ExpArg, apply};
 
 /// `W` lanes of `f32` on one instruction set.
-pub(crate) trait Exp32Lanes: Copy {
+pub(super) trait Exp32Lanes: Copy {
     /// Lanes per register.
     const W: usize;
     /// `W` floats.
@@ -70,12 +70,12 @@ pub(crate) trait Exp32Lanes: Copy {
     fn eq(self, a: Self::V, b: Self::V) -> Self::M;
     /// Both flags.
     fn and_m(self, a: Self::M, b: Self::M) -> Self::M;
-    /// Whether every lane is flagged.
-    fn all(self, m: Self::M) -> bool;
+    /// The flags as bits, lane `n` in bit `n`.
+    fn flags(self, m: Self::M) -> u32;
 
-    /// The flags as bits, lane `n` in bit `n` (test only).
-    #[cfg(test)]
-    fn test_flags(self, m: Self::M) -> u32;
+    /// [`pairs`] compiled for this instruction set in a function of its own: its loop calls
+    /// nothing, so its constants stay in registers.
+    fn pairs<B: ExpArg>(self, b: B, x: &[f32], out: &mut [f32], redo: &mut Redo) -> usize;
 }
 
 /// The arguments whose results this evaluation certifies: above `-78` its intermediate values
@@ -111,7 +111,7 @@ const CERTIFY: f32 = 1.0 / 1024.0;
 /// `2^-35.6` relative). If `2^-10 |e| >= ε`, `exp(x)` lies between the two points. Otherwise
 /// `|e| < 2^10 ε < u - ε`: `exp(x)` and both points lie within `u` of `z`, so all round to `z`.
 #[inline(always)]
-pub(crate) fn exp32_lanes<S: Exp32Lanes>(s: S, x: S::V) -> (S::V, S::M) {
+pub(super) fn exp32_lanes<S: Exp32Lanes>(s: S, x: S::V) -> (S::V, S::M) {
     let (z, e) = exp_pair(s, x);
     let g = s.fma(e, s.splat(1.0 + CERTIFY), z);
     let h = s.fma(e, s.splat(1.0 - CERTIFY), z);
@@ -143,39 +143,63 @@ fn exp_pair<S: Exp32Lanes>(s: S, x: S::V) -> (S::V, S::V) {
     (z, e)
 }
 
-/// Pairs of registers per block: a block's flagged pairs are recomputed after the block (kept
-/// out of the loop, so that its registers are not spilled around the calls).
+/// Pairs of registers per block: a block's flagged lanes are recomputed after the block.
 const PAIRS: usize = 32;
 
+/// A block's pairs of registers that hold flagged lanes: the pair's index and its flagged lanes
+/// as bits (lane `n` of the first register in bit `n`, of the second in bit `W + n`). One spare
+/// entry: each pair is written before the count decides whether it stays.
+pub(super) type Redo = [(u8, u32); PAIRS + 1];
+
+/// [`exp32_lanes`] over the whole pairs of registers of `x` (at most [`PAIRS`] of them) into
+/// `out`; lists in `redo` the pairs that hold a flagged lane and returns their count.
+#[inline(always)]
+fn pairs<S: Exp32Lanes, B: ExpArg>(
+    s: S,
+    b: B,
+    x: &[f32],
+    out: &mut [f32],
+    redo: &mut Redo,
+) -> usize {
+    let w = S::W;
+    let every = u32::MAX >> (32 - 2 * w);
+    let mut n = 0;
+    for (i, (xi, oi)) in x
+        .chunks_exact(2 * w)
+        .zip(out.chunks_exact_mut(2 * w))
+        .enumerate()
+    {
+        let (y1, m1) = exp32_lanes(s, b.load32(s, xi));
+        let (y2, m2) = exp32_lanes(s, b.load32(s, &xi[w..]));
+        let (o1, o2) = oi.split_at_mut(w);
+        s.store(y1, o1);
+        s.store(y2, o2);
+        let flagged = !(s.flags(m1) | s.flags(m2) << w) & every;
+        redo[n] = (i as u8, flagged);
+        n += usize::from(flagged != 0);
+    }
+    n
+}
+
 /// `exp` of `b`'s argument (`x`, or `x - m`) over the slices: [`exp32_lanes`] two registers at
-/// a time, then the `f64` evaluation for each pair that holds a flagged lane and for the tail
-/// (fewer than two registers). Every element is correctly rounded, whichever evaluation gave it.
+/// a time, then the `f64` evaluation for each flagged lane (in a register of its own) and for
+/// the tail (fewer than two registers). Every element is correctly rounded, whichever evaluation
+/// gave it.
 #[inline(always)]
 pub(super) fn map<S: Exp32Lanes + MathLanes, B: ExpArg>(s: S, b: B, x: &[f32], out: &mut [f32]) {
-    let w = <S as Exp32Lanes>::W;
-    let pair = 2 * w;
+    let pair = 2 * <S as Exp32Lanes>::W;
     let whole = x.len() - x.len() % pair;
     let (xw, xt) = x.split_at(whole);
     let (ow, ot) = out.split_at_mut(whole);
     for (xb, ob) in xw.chunks(PAIRS * pair).zip(ow.chunks_mut(PAIRS * pair)) {
-        let mut redo = [0u8; PAIRS + 1];
-        let mut n = 0;
-        for (i, (xi, oi)) in xb
-            .chunks_exact(pair)
-            .zip(ob.chunks_exact_mut(pair))
-            .enumerate()
-        {
-            let (y1, m1) = exp32_lanes(s, b.load32(s, xi));
-            let (y2, m2) = exp32_lanes(s, b.load32(s, &xi[w..]));
-            let (o1, o2) = oi.split_at_mut(w);
-            s.store(y1, o1);
-            s.store(y2, o2);
-            redo[n] = i as u8;
-            n += usize::from(!s.all(Exp32Lanes::and_m(s, m1, m2)));
-        }
-        for &i in &redo[..n] {
-            let at = usize::from(i) * pair..(usize::from(i) + 1) * pair;
-            apply(s, b, &xb[at.clone()], &mut ob[at]);
+        let mut redo = [(0u8, 0u32); PAIRS + 1];
+        let n = Exp32Lanes::pairs(s, b, xb, ob, &mut redo);
+        for &(i, mut flagged) in &redo[..n] {
+            while flagged != 0 {
+                let at = usize::from(i) * pair + flagged.trailing_zeros() as usize;
+                apply(s, b, &xb[at..=at], &mut ob[at..=at]);
+                flagged &= flagged - 1;
+            }
         }
     }
     apply(s, b, xt, ot);

@@ -1,8 +1,15 @@
 //! aarch64 Advanced SIMD: 4 lanes of `f32`, fused multiply-add in hardware (`FMLA`).
 
-use super::Exp32Lanes;
+use super::{Exp32Lanes, Redo, pairs};
 use crate::lanes::neon::Neon;
+use crate::math::ExpArg;
 use core::arch::aarch64::*;
+
+#[target_feature(enable = "neon")]
+#[inline(never)]
+fn pairs_neon<B: ExpArg>(s: Neon, b: B, x: &[f32], out: &mut [f32], redo: &mut Redo) -> usize {
+    pairs(s, b, x, out, redo)
+}
 
 impl Exp32Lanes for Neon {
     const W: usize = 4;
@@ -107,18 +114,14 @@ impl Exp32Lanes for Neon {
         unsafe { vandq_u32(a, b) }
     }
     #[inline(always)]
-    fn all(self, m: uint32x4_t) -> bool {
-        // SAFETY: NEON is baseline on aarch64.
-        unsafe { vminvq_u32(m) == u32::MAX }
+    fn flags(self, m: uint32x4_t) -> u32 {
+        // SAFETY: NEON is baseline on aarch64. Each lane is all ones or all zeros: keeping bit
+        // `n` of lane `n` and adding the lanes gives the bits.
+        unsafe { vaddvq_u32(vandq_u32(m, vld1q_u32([1u32, 2, 4, 8].as_ptr()))) }
     }
-    #[cfg(test)]
-    fn test_flags(self, m: uint32x4_t) -> u32 {
-        let mut v = [0u32; 4];
-        // SAFETY: NEON is baseline; `v` holds 4 u32.
-        unsafe { vst1q_u32(v.as_mut_ptr(), m) };
-        v.iter()
-            .enumerate()
-            .map(|(n, &f)| u32::from(f != 0) << n)
-            .sum()
+    #[inline(always)]
+    fn pairs<B: ExpArg>(self, b: B, x: &[f32], out: &mut [f32], redo: &mut Redo) -> usize {
+        // SAFETY: NEON is part of the aarch64 baseline.
+        unsafe { pairs_neon(self, b, x, out, redo) }
     }
 }

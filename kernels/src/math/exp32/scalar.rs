@@ -1,8 +1,9 @@
 //! One lane of plain `f32` arithmetic (the exact software fused multiply-add): the oracle the
 //! tests hold every token's operations to, and the one-lane evaluation of the tests.
 
-use super::Exp32Lanes;
+use super::{Exp32Lanes, Redo, pairs};
 use crate::lanes::Scalar;
+use crate::math::ExpArg;
 
 impl Exp32Lanes for Scalar {
     const W: usize = 1;
@@ -58,10 +59,10 @@ impl Exp32Lanes for Scalar {
     fn and_m(self, a: bool, b: bool) -> bool {
         a && b
     }
-    fn all(self, m: bool) -> bool {
-        m
-    }
-    fn test_flags(self, m: bool) -> u32 {
+    fn flags(self, m: bool) -> u32 {
         u32::from(m)
+    }
+    fn pairs<B: ExpArg>(self, b: B, x: &[f32], out: &mut [f32], redo: &mut Redo) -> usize {
+        pairs(self, b, x, out, redo)
     }
 }

@@ -112,7 +112,7 @@ fn run<S: Exp32Lanes>(s: S, inp: &Inputs) -> (Vec<(&'static str, [u32; MAXW])>, 
         out.push((name, d.map(f32::to_bits)));
     };
     let mask = |m: S::M| {
-        let bits = s.test_flags(m);
+        let bits = s.flags(m);
         let flags: [f32; MAXW] = core::array::from_fn(|n| f32::from(u8::from(bits >> n & 1 == 1)));
         s.load(&flags)
     };
@@ -133,7 +133,7 @@ fn run<S: Exp32Lanes>(s: S, inp: &Inputs) -> (Vec<(&'static str, [u32; MAXW])>, 
         "and_m",
         mask(s.and_m(s.within(a, inp.lo, inp.hi), s.eq(b, b))),
     );
-    let all = s.all(s.within(a, inp.lo, inp.hi));
+    let all = s.flags(s.within(a, inp.lo, inp.hi)) == u32::MAX >> (32 - S::W);
     (out, all)
 }
 
