@@ -8,7 +8,7 @@
 //! certifies the rounding: it flags the lanes whose result it cannot prove correctly rounded (a
 //! value within `2^-10` of a half-ulp from a rounding midpoint: about one lane in 2^10 for
 //! arguments in `[-78, 88.7]`; every lane outside that range or NaN). The driver [`map`]
-//! recomputes each pair of registers that holds a flagged lane with the `f64` evaluation.
+//! recomputes each flagged lane with the `f64` evaluation.
 //!
 //! The functions are written once over [`Exp32Lanes`], a vocabulary of exact `f32` lane
 //! operations (`tests.rs` checks every operation of every token lane by lane against one-lane
@@ -73,9 +73,9 @@ pub(super) trait Exp32Lanes: Copy {
     /// The flags as bits, lane `n` in bit `n`.
     fn flags(self, m: Self::M) -> u32;
 
-    /// [`pairs`] compiled for this instruction set in a function of its own: its loop calls
+    /// [`groups`] compiled for this instruction set in a function of its own: its loop calls
     /// nothing, so its constants stay in registers.
-    fn pairs<B: ExpArg>(self, b: B, x: &[f32], out: &mut [f32], redo: &mut Redo) -> usize;
+    fn groups<B: ExpArg>(self, b: B, x: &[f32], out: &mut [f32], redo: &mut Redo) -> usize;
 }
 
 /// The arguments whose results this evaluation certifies: above `-78` its intermediate values
@@ -143,18 +143,18 @@ fn exp_pair<S: Exp32Lanes>(s: S, x: S::V) -> (S::V, S::V) {
     (z, e)
 }
 
-/// Pairs of registers per block: a block's flagged lanes are recomputed after the block.
-const PAIRS: usize = 32;
+/// Groups of four registers per block: a block's flagged lanes are recomputed after the block.
+const GROUPS: usize = 16;
 
-/// A block's pairs of registers that hold flagged lanes: the pair's index and its flagged lanes
-/// as bits (lane `n` of the first register in bit `n`, of the second in bit `W + n`). One spare
-/// entry: each pair is written before the count decides whether it stays.
-pub(super) type Redo = [(u8, u32); PAIRS + 1];
+/// A block's groups of four registers that hold flagged lanes: the group's index and its
+/// flagged lanes as bits (lane `n` of register `r` in bit `r W + n`). One spare entry: each group
+/// is written before the count decides whether it stays.
+pub(super) type Redo = [(u8, u64); GROUPS + 1];
 
-/// [`exp32_lanes`] over the whole pairs of registers of `x` (at most [`PAIRS`] of them) into
-/// `out`; lists in `redo` the pairs that hold a flagged lane and returns their count.
+/// [`exp32_lanes`] over the whole groups of four registers of `x` (at most [`GROUPS`] of them)
+/// into `out`; lists in `redo` the groups that hold a flagged lane and returns their count.
 #[inline(always)]
-fn pairs<S: Exp32Lanes, B: ExpArg>(
+fn groups<S: Exp32Lanes, B: ExpArg>(
     s: S,
     b: B,
     x: &[f32],
@@ -162,41 +162,41 @@ fn pairs<S: Exp32Lanes, B: ExpArg>(
     redo: &mut Redo,
 ) -> usize {
     let w = S::W;
-    let every = u32::MAX >> (32 - 2 * w);
+    let every = u64::MAX >> (64 - 4 * w);
     let mut n = 0;
     for (i, (xi, oi)) in x
-        .chunks_exact(2 * w)
-        .zip(out.chunks_exact_mut(2 * w))
+        .chunks_exact(4 * w)
+        .zip(out.chunks_exact_mut(4 * w))
         .enumerate()
     {
-        let (y1, m1) = exp32_lanes(s, b.load32(s, xi));
-        let (y2, m2) = exp32_lanes(s, b.load32(s, &xi[w..]));
-        let (o1, o2) = oi.split_at_mut(w);
-        s.store(y1, o1);
-        s.store(y2, o2);
-        let flagged = !(s.flags(m1) | s.flags(m2) << w) & every;
-        redo[n] = (i as u8, flagged);
-        n += usize::from(flagged != 0);
+        let mut flags = 0u64;
+        for (r, (xr, or)) in xi.chunks_exact(w).zip(oi.chunks_exact_mut(w)).enumerate() {
+            let (y, ok) = exp32_lanes(s, b.load32(s, xr));
+            s.store(y, or);
+            flags |= u64::from(s.flags(ok)) << (r * w);
+        }
+        redo[n] = (i as u8, !flags & every);
+        n += usize::from(flags != every);
     }
     n
 }
 
-/// `exp` of `b`'s argument (`x`, or `x - m`) over the slices: [`exp32_lanes`] two registers at
+/// `exp` of `b`'s argument (`x`, or `x - m`) over the slices: [`exp32_lanes`] four registers at
 /// a time, then the `f64` evaluation for each flagged lane (in a register of its own) and for
-/// the tail (fewer than two registers). Every element is correctly rounded, whichever evaluation
-/// gave it.
+/// the tail (fewer than four registers). Every element is correctly rounded, whichever
+/// evaluation gave it.
 #[inline(always)]
 pub(super) fn map<S: Exp32Lanes + MathLanes, B: ExpArg>(s: S, b: B, x: &[f32], out: &mut [f32]) {
-    let pair = 2 * <S as Exp32Lanes>::W;
-    let whole = x.len() - x.len() % pair;
+    let group = 4 * <S as Exp32Lanes>::W;
+    let whole = x.len() - x.len() % group;
     let (xw, xt) = x.split_at(whole);
     let (ow, ot) = out.split_at_mut(whole);
-    for (xb, ob) in xw.chunks(PAIRS * pair).zip(ow.chunks_mut(PAIRS * pair)) {
-        let mut redo = [(0u8, 0u32); PAIRS + 1];
-        let n = Exp32Lanes::pairs(s, b, xb, ob, &mut redo);
+    for (xb, ob) in xw.chunks(GROUPS * group).zip(ow.chunks_mut(GROUPS * group)) {
+        let mut redo = [(0u8, 0u64); GROUPS + 1];
+        let n = Exp32Lanes::groups(s, b, xb, ob, &mut redo);
         for &(i, mut flagged) in &redo[..n] {
             while flagged != 0 {
-                let at = usize::from(i) * pair + flagged.trailing_zeros() as usize;
+                let at = usize::from(i) * group + flagged.trailing_zeros() as usize;
                 apply(s, b, &xb[at..=at], &mut ob[at..=at]);
                 flagged &= flagged - 1;
             }

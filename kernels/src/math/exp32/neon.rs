@@ -1,14 +1,14 @@
 //! aarch64 Advanced SIMD: 4 lanes of `f32`, fused multiply-add in hardware (`FMLA`).
 
-use super::{Exp32Lanes, Redo, pairs};
+use super::{Exp32Lanes, Redo, groups};
 use crate::lanes::neon::Neon;
 use crate::math::ExpArg;
 use core::arch::aarch64::*;
 
 #[target_feature(enable = "neon")]
 #[inline(never)]
-fn pairs_neon<B: ExpArg>(s: Neon, b: B, x: &[f32], out: &mut [f32], redo: &mut Redo) -> usize {
-    pairs(s, b, x, out, redo)
+fn groups_neon<B: ExpArg>(s: Neon, b: B, x: &[f32], out: &mut [f32], redo: &mut Redo) -> usize {
+    groups(s, b, x, out, redo)
 }
 
 impl Exp32Lanes for Neon {
@@ -120,8 +120,8 @@ impl Exp32Lanes for Neon {
         unsafe { vaddvq_u32(vandq_u32(m, vld1q_u32([1u32, 2, 4, 8].as_ptr()))) }
     }
     #[inline(always)]
-    fn pairs<B: ExpArg>(self, b: B, x: &[f32], out: &mut [f32], redo: &mut Redo) -> usize {
+    fn groups<B: ExpArg>(self, b: B, x: &[f32], out: &mut [f32], redo: &mut Redo) -> usize {
         // SAFETY: NEON is part of the aarch64 baseline.
-        unsafe { pairs_neon(self, b, x, out, redo) }
+        unsafe { groups_neon(self, b, x, out, redo) }
     }
 }

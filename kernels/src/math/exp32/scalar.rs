@@ -1,7 +1,7 @@
 //! One lane of plain `f32` arithmetic (the exact software fused multiply-add): the oracle the
 //! tests hold every token's operations to, and the one-lane evaluation of the tests.
 
-use super::{Exp32Lanes, Redo, pairs};
+use super::{Exp32Lanes, Redo, groups};
 use crate::lanes::Scalar;
 use crate::math::ExpArg;
 
@@ -62,7 +62,7 @@ impl Exp32Lanes for Scalar {
     fn flags(self, m: bool) -> u32 {
         u32::from(m)
     }
-    fn pairs<B: ExpArg>(self, b: B, x: &[f32], out: &mut [f32], redo: &mut Redo) -> usize {
-        pairs(self, b, x, out, redo)
+    fn groups<B: ExpArg>(self, b: B, x: &[f32], out: &mut [f32], redo: &mut Redo) -> usize {
+        groups(self, b, x, out, redo)
     }
 }

@@ -3,15 +3,15 @@
 //! Every `unsafe` block executes intrinsics of the token's own instruction set (the token is
 //! created only after detection), on pointers whose bounds are checked first.
 
-use super::{Exp32Lanes, Redo, pairs};
+use super::{Exp32Lanes, Redo, groups};
 use crate::lanes::x86::Avx512;
 use crate::math::ExpArg;
 use core::arch::x86_64::*;
 
 #[target_feature(enable = "avx512f,avx2,fma")]
 #[inline(never)]
-fn pairs_avx512<B: ExpArg>(s: Avx512, b: B, x: &[f32], out: &mut [f32], redo: &mut Redo) -> usize {
-    pairs(s, b, x, out, redo)
+fn groups_avx512<B: ExpArg>(s: Avx512, b: B, x: &[f32], out: &mut [f32], redo: &mut Redo) -> usize {
+    groups(s, b, x, out, redo)
 }
 
 impl Exp32Lanes for Avx512 {
@@ -116,8 +116,8 @@ impl Exp32Lanes for Avx512 {
         u32::from(m)
     }
     #[inline(always)]
-    fn pairs<B: ExpArg>(self, b: B, x: &[f32], out: &mut [f32], redo: &mut Redo) -> usize {
+    fn groups<B: ExpArg>(self, b: B, x: &[f32], out: &mut [f32], redo: &mut Redo) -> usize {
         // SAFETY: the Avx512 token proves AVX-512F, AVX2 and FMA.
-        unsafe { pairs_avx512(self, b, x, out, redo) }
+        unsafe { groups_avx512(self, b, x, out, redo) }
     }
 }
