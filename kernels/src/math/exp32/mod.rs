@@ -64,12 +64,12 @@ pub(super) trait Exp32Lanes: Copy {
     fn shl_i(self, a: Self::I, n: u32) -> Self::I;
     /// `table[idx & 31]` per lane (a table small enough to be held in registers).
     fn lookup32(self, table: &[u32; 32], idx: Self::I) -> Self::I;
-    /// Lanes with `lo <= v <= hi` (never NaN lanes).
-    fn within(self, v: Self::V, lo: f32, hi: f32) -> Self::M;
-    /// Lanes with `a == b` (false where either is NaN).
-    fn eq(self, a: Self::V, b: Self::V) -> Self::M;
-    /// Both flags.
-    fn and_m(self, a: Self::M, b: Self::M) -> Self::M;
+    /// `a < b ? a : b` per lane (`b` where `a` is NaN).
+    fn min(self, a: Self::V, b: Self::V) -> Self::V;
+    /// Lanes with `a >= b` (false where either is NaN).
+    fn ge(self, a: Self::V, b: Self::V) -> Self::M;
+    /// Lanes flagged in `m` with `a == b` (false where either is NaN).
+    fn eq_where(self, m: Self::M, a: Self::V, b: Self::V) -> Self::M;
     /// The flags as bits, lane `n` in bit `n`.
     fn flags(self, m: Self::M) -> u32;
 
@@ -78,12 +78,13 @@ pub(super) trait Exp32Lanes: Copy {
     fn groups<B: ExpArg>(self, b: B, x: &[f32], out: &mut [f32], redo: &mut Redo) -> usize;
 }
 
-/// The arguments whose results this evaluation certifies: above `-78` its intermediate values
-/// (scaled by `2^(k >> 5)`) stay clear of the subnormal range, up to `88.7` the scale stays below
-/// `2^128`. Other arguments (and NaN) are always flagged.
+/// The smallest argument whose result this evaluation certifies: above `-78` its intermediate
+/// values (scaled by `2^(k >> 5)`) stay clear of the subnormal range.
 const X_MIN: f32 = -78.0;
-/// See [`X_MIN`].
-const X_MAX: f32 = 88.7;
+/// Arguments are limited to `89` first (NaN becomes `89`), so that the scale `2^(k >> 5)` stays
+/// below `2^129`: above `88.7` (`k >= 4096`) its exponent field is all ones, the table entry
+/// infinite or NaN, and so are `g` and `h`, and the lane is flagged.
+const X_CAP: f32 = 89.0;
 
 /// `2^-10`: a result `g` is certified when `z + e (1 ± CERTIFY)` round alike, which holds only
 /// where the distance of `z + e` from every rounding midpoint exceeds `2^-10` of the spacing's
@@ -102,8 +103,9 @@ const CERTIFY: f32 = 1.0 / 1024.0;
 ///    terms of `e^r (1 + d) - 1 - r` down to `2^-40`;
 /// 5. `f = T δ`, `z = T + fma(T, r, f)`, and `e = fma(T, r, T - z) + f` (`T - z` is exact):
 ///    `z + e = exp(x)` to `2^-35.6` relative;
-/// 6. `g = fma(e, 1 + 2^-10, z)`, `h = fma(e, 1 - 2^-10, z)`: where `g == h` and `x` is in
-///    `[X_MIN, X_MAX]`, `g` is `exp(x)` correctly rounded.
+/// 6. `g = fma(e, 1 + 2^-10, z)`, `h = fma(e, 1 - 2^-10, z)`: where `g == h` and `x >= X_MIN`,
+///    `g` is `exp(x)` correctly rounded (`x` is first limited to [`X_CAP`]; above `88.7`, `g` and
+///    `h` are NaN).
 ///
 /// Why `g == h` certifies: `g` and `h` round the points `z + e ± 2^-10 |e|`, and rounding is
 /// monotonic, so every point between them rounds to `g`. Let `u` be the smaller half-spacing of
@@ -112,14 +114,14 @@ const CERTIFY: f32 = 1.0 / 1024.0;
 /// `|e| < 2^10 ε < u - ε`: `exp(x)` and both points lie within `u` of `z`, so all round to `z`.
 #[inline(always)]
 pub(super) fn exp32_lanes<S: Exp32Lanes>(s: S, x: S::V) -> (S::V, S::M) {
-    let (z, e) = exp_pair(s, x);
+    let (z, e) = exp_pair(s, s.min(x, s.splat(X_CAP)));
     let g = s.fma(e, s.splat(1.0 + CERTIFY), z);
     let h = s.fma(e, s.splat(1.0 - CERTIFY), z);
-    (g, s.and_m(s.within(x, X_MIN, X_MAX), s.eq(g, h)))
+    (g, s.eq_where(s.ge(x, s.splat(X_MIN)), g, h))
 }
 
 /// Steps 1 to 5 of [`exp32_lanes`]: `(z, e)` with `z + e = exp(x)` to `2^-35.6` relative for `x`
-/// in `[X_MIN, X_MAX]`.
+/// in `[X_MIN, 88.7]`.
 #[inline(always)]
 fn exp_pair<S: Exp32Lanes>(s: S, x: S::V) -> (S::V, S::V) {
     let shifter = s.splat(EXP32_SHIFTER);

@@ -99,19 +99,20 @@ impl Exp32Lanes for Neon {
         }
     }
     #[inline(always)]
-    fn within(self, v: float32x4_t, lo: f32, hi: f32) -> uint32x4_t {
-        // SAFETY: NEON is baseline on aarch64. FCMGE / FCMGE (swapped): false for NaN.
-        unsafe { vandq_u32(vcgeq_f32(v, vdupq_n_f32(lo)), vcleq_f32(v, vdupq_n_f32(hi))) }
+    fn min(self, a: float32x4_t, b: float32x4_t) -> float32x4_t {
+        // SAFETY: NEON is baseline on aarch64. FCMGT is false for NaN, so BSL picks `b` there
+        // (FMIN and FMINNM differ from `a < b ? a : b` on NaN).
+        unsafe { vbslq_f32(vcltq_f32(a, b), a, b) }
     }
     #[inline(always)]
-    fn eq(self, a: float32x4_t, b: float32x4_t) -> uint32x4_t {
+    fn ge(self, a: float32x4_t, b: float32x4_t) -> uint32x4_t {
+        // SAFETY: NEON is baseline on aarch64. FCMGE: false for NaN.
+        unsafe { vcgeq_f32(a, b) }
+    }
+    #[inline(always)]
+    fn eq_where(self, m: uint32x4_t, a: float32x4_t, b: float32x4_t) -> uint32x4_t {
         // SAFETY: NEON is baseline on aarch64. FCMEQ: false for NaN.
-        unsafe { vceqq_f32(a, b) }
-    }
-    #[inline(always)]
-    fn and_m(self, a: uint32x4_t, b: uint32x4_t) -> uint32x4_t {
-        // SAFETY: NEON is baseline on aarch64.
-        unsafe { vandq_u32(a, b) }
+        unsafe { vandq_u32(m, vceqq_f32(a, b)) }
     }
     #[inline(always)]
     fn flags(self, m: uint32x4_t) -> u32 {

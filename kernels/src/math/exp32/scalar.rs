@@ -50,14 +50,14 @@ impl Exp32Lanes for Scalar {
     fn lookup32(self, table: &[u32; 32], idx: u32) -> u32 {
         table[(idx & 31) as usize]
     }
-    fn within(self, v: f32, lo: f32, hi: f32) -> bool {
-        lo <= v && v <= hi
+    fn min(self, a: f32, b: f32) -> f32 {
+        if a < b { a } else { b }
     }
-    fn eq(self, a: f32, b: f32) -> bool {
-        a == b
+    fn ge(self, a: f32, b: f32) -> bool {
+        a >= b
     }
-    fn and_m(self, a: bool, b: bool) -> bool {
-        a && b
+    fn eq_where(self, m: bool, a: f32, b: f32) -> bool {
+        m && a == b
     }
     fn flags(self, m: bool) -> u32 {
         u32::from(m)

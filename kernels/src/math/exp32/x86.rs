@@ -95,21 +95,20 @@ impl Exp32Lanes for Avx512 {
         }
     }
     #[inline(always)]
-    fn within(self, v: __m512, lo: f32, hi: f32) -> __mmask16 {
-        // SAFETY: the Avx512 token proves AVX-512F. Ordered comparisons: false for NaN.
-        unsafe {
-            let above = _mm512_cmp_ps_mask::<_CMP_GE_OQ>(v, _mm512_set1_ps(lo));
-            _mm512_mask_cmp_ps_mask::<_CMP_LE_OQ>(above, v, _mm512_set1_ps(hi))
-        }
+    fn min(self, a: __m512, b: __m512) -> __m512 {
+        // SAFETY: the Avx512 token proves AVX-512F. VMINPS(a, b) is `a < b ? a : b`.
+        unsafe { _mm512_min_ps(a, b) }
     }
     #[inline(always)]
-    fn eq(self, a: __m512, b: __m512) -> __mmask16 {
+    fn ge(self, a: __m512, b: __m512) -> __mmask16 {
         // SAFETY: the Avx512 token proves AVX-512F. Ordered comparison: false for NaN.
-        unsafe { _mm512_cmp_ps_mask::<_CMP_EQ_OQ>(a, b) }
+        unsafe { _mm512_cmp_ps_mask::<_CMP_GE_OQ>(a, b) }
     }
     #[inline(always)]
-    fn and_m(self, a: __mmask16, b: __mmask16) -> __mmask16 {
-        a & b
+    fn eq_where(self, m: __mmask16, a: __m512, b: __m512) -> __mmask16 {
+        // SAFETY: the Avx512 token proves AVX-512F. Ordered comparison (false for NaN) in the
+        // lanes of `m`, 0 in the others.
+        unsafe { _mm512_mask_cmp_ps_mask::<_CMP_EQ_OQ>(m, a, b) }
     }
     #[inline(always)]
     fn flags(self, m: __mmask16) -> u32 {
