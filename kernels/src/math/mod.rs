@@ -195,6 +195,8 @@ struct ExpMinusB(f32);
 trait ExpArg: Block {
     /// The argument of `exp` for `src[0..W]`.
     fn load32<S: exp32::Exp32Lanes>(self, s: S, src: &[f32]) -> S::V;
+    /// The argument of `exp` for one element.
+    fn arg(self, x: f32) -> f32;
 }
 
 impl ExpArg for ExpB {
@@ -202,12 +204,20 @@ impl ExpArg for ExpB {
     fn load32<S: exp32::Exp32Lanes>(self, s: S, src: &[f32]) -> S::V {
         s.load(src)
     }
+    #[inline(always)]
+    fn arg(self, x: f32) -> f32 {
+        x
+    }
 }
 
 impl ExpArg for ExpMinusB {
     #[inline(always)]
     fn load32<S: exp32::Exp32Lanes>(self, s: S, src: &[f32]) -> S::V {
         s.load_minus(src, self.0)
+    }
+    #[inline(always)]
+    fn arg(self, x: f32) -> f32 {
+        x - self.0
     }
 }
 

@@ -145,6 +145,9 @@ fn exp_pair<S: Exp32Lanes>(s: S, x: S::V) -> (S::V, S::V) {
     (z, e)
 }
 
+/// Arguments up to `-104` (`-∞` included) have `exp(x) < 2^-150`, which rounds to `+0`.
+const UNDERFLOW: f32 = -104.0;
+
 /// Groups of four registers per block: a block's flagged lanes are recomputed after the block.
 const GROUPS: usize = 16;
 
@@ -184,8 +187,9 @@ fn groups<S: Exp32Lanes, B: ExpArg>(
 }
 
 /// `exp` of `b`'s argument (`x`, or `x - m`) over the slices: [`exp32_lanes`] four registers at
-/// a time, then the `f64` evaluation for each flagged lane (in a register of its own) and for
-/// the tail (fewer than four registers). Every element is correctly rounded, whichever
+/// a time; then, for the flagged lanes, `+0` where the argument is at most [`UNDERFLOW`] and
+/// otherwise the `f64` evaluation (eight lanes gathered into a register, or a whole group where
+/// every lane is flagged); the `f64` evaluation for the tail (fewer than four registers). Every element is correctly rounded, whichever
 /// evaluation gave it.
 #[inline(always)]
 pub(super) fn map<S: Exp32Lanes + MathLanes, B: ExpArg>(s: S, b: B, x: &[f32], out: &mut [f32]) {
@@ -193,16 +197,71 @@ pub(super) fn map<S: Exp32Lanes + MathLanes, B: ExpArg>(s: S, b: B, x: &[f32], o
     let whole = x.len() - x.len() % group;
     let (xw, xt) = x.split_at(whole);
     let (ow, ot) = out.split_at_mut(whole);
-    for (xb, ob) in xw.chunks(GROUPS * group).zip(ow.chunks_mut(GROUPS * group)) {
+    let every = u64::MAX >> (64 - group);
+    let mut flagged = Flagged::default();
+    for start in (0..whole).step_by(GROUPS * group) {
+        let block = start..whole.min(start + GROUPS * group);
         let mut redo = [(0u8, 0u64); GROUPS + 1];
-        let n = Exp32Lanes::groups(s, b, xb, ob, &mut redo);
-        for &(i, mut flagged) in &redo[..n] {
-            while flagged != 0 {
-                let at = usize::from(i) * group + flagged.trailing_zeros() as usize;
-                apply(s, b, &xb[at..=at], &mut ob[at..=at]);
-                flagged &= flagged - 1;
+        let n = Exp32Lanes::groups(s, b, &xw[block.clone()], &mut ow[block], &mut redo);
+        for &(i, mut lanes) in &redo[..n] {
+            let first = start + usize::from(i) * group;
+            let (xg, og) = (&xw[first..first + group], &mut ow[first..first + group]);
+            if lanes == every {
+                // Every lane flagged (arguments out of range, the masked ones of softmax):
+                // zeros, or the whole group in registers.
+                if xg
+                    .iter()
+                    .fold(true, |all, &v| all & (b.arg(v) <= UNDERFLOW))
+                {
+                    og.fill(0.0);
+                } else {
+                    apply(s, b, xg, og);
+                }
+                continue;
+            }
+            while lanes != 0 {
+                let at = first + lanes.trailing_zeros() as usize;
+                if b.arg(xw[at]) <= UNDERFLOW {
+                    ow[at] = 0.0;
+                } else {
+                    flagged.push(s, b, xw, ow, at);
+                }
+                lanes &= lanes - 1;
             }
         }
     }
+    flagged.flush(s, b, ow);
     apply(s, b, xt, ot);
+}
+
+/// Flagged lanes waiting for the `f64` evaluation: their arguments and where they are.
+#[derive(Default)]
+struct Flagged {
+    x: [f32; 8],
+    at: [usize; 8],
+    n: usize,
+}
+
+impl Flagged {
+    /// Adds element `at` of `x`; evaluates the eight waiting into `out` when full.
+    #[inline(always)]
+    fn push<S: MathLanes, B: ExpArg>(&mut self, s: S, b: B, x: &[f32], out: &mut [f32], at: usize) {
+        self.x[self.n] = x[at];
+        self.at[self.n] = at;
+        self.n += 1;
+        if self.n == self.x.len() {
+            self.flush(s, b, out);
+        }
+    }
+
+    /// Evaluates the waiting lanes into their places in `out`.
+    #[inline(always)]
+    fn flush<S: MathLanes, B: ExpArg>(&mut self, s: S, b: B, out: &mut [f32]) {
+        let mut y = [0.0f32; 8];
+        apply(s, b, &self.x[..self.n], &mut y[..self.n]);
+        for (&at, &v) in self.at[..self.n].iter().zip(&y) {
+            out[at] = v;
+        }
+        self.n = 0;
+    }
 }

@@ -341,11 +341,18 @@ fn driver_matches_the_reference_on(path: crate::Path) {
     let mut g = Gen(0xD1B5_4A32_D192_ED03);
     for len in [0, 1, 31, 32, 33, 100, 1023, 1024, 1025, 3001] {
         let x: Vec<f32> = (0..len)
-            .map(|i| match g.next() % 97 {
-                0 => SPECIALS[i % SPECIALS.len()],
-                1 => f32::from_bits(HARD[i % HARD.len()].0),
-                2 => -80.0 - (i % 20) as f32,
-                _ => (g.next() >> 40) as f32 / (1u64 << 18) as f32 - 32.0,
+            .map(|i| match i {
+                // Runs that flag whole groups: underflowing to zero, and not.
+                300..500 => f32::NEG_INFINITY,
+                600..700 => -200.0 - i as f32,
+                800..900 => -90.0,
+                _ => match g.next() % 97 {
+                    0 => SPECIALS[i % SPECIALS.len()],
+                    1 => f32::from_bits(HARD[i % HARD.len()].0),
+                    // Out of range, -104 (the last argument set to zero) included.
+                    2 => -80.0 - (i % 30) as f32,
+                    _ => (g.next() >> 40) as f32 / (1u64 << 18) as f32 - 32.0,
+                },
             })
             .collect();
         let mut out = std::vec![0.0f32; len];
