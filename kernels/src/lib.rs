@@ -32,6 +32,8 @@ pub mod reduce;
 pub mod reference;
 pub mod rng;
 pub mod softfma;
+#[cfg(test)]
+mod test_gen;
 
 pub use isa::Isa;
 mod float;

@@ -3,6 +3,7 @@
 extern crate std;
 use super::Lanes;
 use crate::path::Kernel;
+use crate::test_gen::Gen;
 use crate::{Float, Isa, Path};
 use std::vec::Vec;
 
@@ -56,16 +57,6 @@ impl<T: Float> Kernel<T> for RunOps<'_, T> {
 
 fn same<T: Float>(x: T, y: T) -> bool {
     x.to_bits_u64() == y.to_bits_u64() || (x.is_nan() && y.is_nan())
-}
-
-struct Gen(u64);
-impl Gen {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
 }
 
 fn check_type<T: Float + core::ops::Add<Output = T>>(

@@ -1,14 +1,15 @@
 //! `exp` evaluated in `f32` arithmetic, twice as many lanes per register as the `f64`
-//! evaluation of [`exp`](super::exp). Used by the AVX-512 path (where it is about 1.8 times as
-//! fast) and the NEON path. Like every other path it returns the correctly rounded result, so its bits are the
-//! reference's (`docs/DETERMINISM.md`, *Elementary functions*, "exp in f32 arithmetic").
+//! evaluation of [`exp`](super::exp): the AVX-512 path (about 1.6 times as fast as the `f64`
+//! evaluation there) and the NEON path. Like every path it returns the correctly rounded result,
+//! so its bits are the reference's (`docs/DETERMINISM.md`, *Elementary functions*, "exp in f32
+//! arithmetic").
 //!
 //! [`exp32_lanes`] computes `exp(x) ≈ z + e` as an unevaluated sum of two `f32` values, with an
 //! error below `2^-35.6` relative (the bound [`CERTIFY`] needs is `2^-35`), rounds it and
 //! certifies the rounding: it flags the lanes whose result it cannot prove correctly rounded (a
 //! value within `2^-10` of a half-ulp from a rounding midpoint: about one lane in 2^10 for
-//! arguments in `[-78, 88.7]`; every lane outside that range or NaN). The driver [`map`]
-//! recomputes each flagged lane with the `f64` evaluation.
+//! arguments in `[-78, 88.7]`; every lane outside that range or NaN). The driver [`map`] sets
+//! the flagged lanes: `+0` for arguments up to `-104`, the `f64` evaluation for the others.
 //!
 //! The functions are written once over [`Exp32Lanes`], a vocabulary of exact `f32` lane
 //! operations (`tests.rs` checks every operation of every token lane by lane against one-lane

@@ -7,19 +7,10 @@ extern crate std;
 use super::*;
 use crate::lanes::Scalar;
 use crate::math::reference;
+use crate::test_gen::Gen;
 use std::vec::Vec;
 
 const MAXW: usize = 16;
-
-struct Gen(u64);
-impl Gen {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-}
 
 const SPECIALS: [f32; 12] = [
     0.0,

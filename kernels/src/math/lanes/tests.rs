@@ -5,6 +5,7 @@
 extern crate std;
 use super::MathLanes;
 use crate::path::Token;
+use crate::test_gen::Gen;
 use crate::{Isa, Path};
 use std::vec::Vec;
 
@@ -162,16 +163,6 @@ fn run_on(path: Path, inp: &Inputs) -> Outputs {
         // SAFETY: NEON is part of the aarch64 baseline (and detected when the token is made).
         #[cfg(target_arch = "aarch64")]
         Token::Neon(s) => unsafe { run_neon(s, inp) },
-    }
-}
-
-struct Gen(u64);
-impl Gen {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
     }
 }
 
