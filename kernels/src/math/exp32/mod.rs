@@ -87,9 +87,9 @@ const X_MIN: f32 = -78.0;
 /// infinite or NaN, and so are `g` and `h`, and the lane is flagged.
 const X_CAP: f32 = 89.0;
 
-/// `2^-10`: a result `g` is certified when `z + e (1 ± CERTIFY)` round alike, which holds only
-/// where the distance of `z + e` from every rounding midpoint exceeds `2^-10` of the spacing's
-/// half (at least `2^-35` relative), more than the error of `z + e`.
+/// `2^-10`: `g` is certified where `z + e (1 ± CERTIFY)` round alike (see [`exp32_lanes`]). It
+/// must exceed the error of `z + e` divided by the half-spacing of the `f32` grid (`2^-35.6`
+/// over at least `2^-25`, both relative); lanes are flagged about `CERTIFY` of the time.
 const CERTIFY: f32 = 1.0 / 1024.0;
 
 /// `exp(x)` of `W` lanes, correctly rounded in the lanes flagged by the returned mask:
