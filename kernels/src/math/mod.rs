@@ -11,7 +11,7 @@
 //!
 //! `exp` and `ln` are correctly rounded (checked for all 2^32 inputs by `tools/exhaustive`);
 //! the others are faithfully rounded (error below one ulp; the same tool reports the maximum).
-//! Because `exp` is correctly rounded, the AVX-512 and NEON paths may and do evaluate it in
+//! Because `exp` is correctly rounded, the AVX2, AVX-512 and NEON paths evaluate it in
 //! `f32` arithmetic with a certified rounding instead (module `exp32`), falling back to the `f64`
 //! body lane by lane: the same bits.
 
@@ -280,10 +280,16 @@ fn map_on<S: MathLanes>(s: S, job: Job, x: &[f32], out: &mut [f32]) {
     }
 }
 
+/// AVX2 evaluates `exp` in `f32` arithmetic ([`exp32`]), every other function as every path
+/// does.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
 fn map_avx2(s: crate::lanes::x86::Avx2, job: Job, x: &[f32], out: &mut [f32]) {
-    map_on(s, job, x, out)
+    match job {
+        Job::Map(Function::Exp) => exp32::map(s, ExpB, x, out),
+        Job::ExpMinus(m) => exp32::map(s, ExpMinusB(m), x, out),
+        _ => map_on(s, job, x, out),
+    }
 }
 
 /// AVX-512 evaluates `exp` in `f32` arithmetic ([`exp32`]), every other function as every path

@@ -124,6 +124,12 @@ fn run<S: Exp32Lanes>(s: S, inp: &Inputs) -> (Vec<(&'static str, [u32; MAXW])>, 
 }
 
 #[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+fn run_avx2(s: crate::lanes::x86::Avx2, inp: &Inputs) -> (Vec<(&'static str, [u32; MAXW])>, bool) {
+    run(s, inp)
+}
+
+#[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f,avx2,fma")]
 fn run_avx512(
     s: crate::lanes::x86::Avx512,
@@ -144,6 +150,14 @@ type Runner = fn(&Inputs) -> (Vec<(&'static str, [u32; MAXW])>, bool);
 fn tokens() -> Vec<(&'static str, usize, Runner)> {
     #[allow(unused_mut)]
     let mut t: Vec<(&'static str, usize, Runner)> = Vec::new();
+    #[cfg(target_arch = "x86_64")]
+    if crate::lanes::x86::Avx2::new().is_some() {
+        t.push(("avx2", 8, |inp| {
+            let s = crate::lanes::x86::Avx2::new().expect("detected before");
+            // SAFETY: the token exists, so AVX2 and FMA were detected.
+            unsafe { run_avx2(s, inp) }
+        }));
+    }
     #[cfg(target_arch = "x86_64")]
     if crate::lanes::x86::Avx512::new().is_some() {
         t.push(("avx512", 16, |inp| {
@@ -317,12 +331,12 @@ fn lanes_outside_the_range_are_flagged() {
     }
 }
 
-/// The driver on the paths that use it (AVX-512, NEON): slices of many lengths with flagged
+/// The driver on the paths that use it (AVX2, AVX-512, NEON): slices of many lengths with flagged
 /// lanes (NaN, out of range, hard cases) in several places of several blocks, for `exp` and
 /// `exp(x - m)`, against the reference.
 #[test]
 fn driver_matches_the_reference() {
-    for isa in [crate::Isa::Avx512, crate::Isa::Neon] {
+    for isa in [crate::Isa::Avx2, crate::Isa::Avx512, crate::Isa::Neon] {
         if let Ok(path) = crate::Path::new(isa) {
             driver_matches_the_reference_on(path);
         }

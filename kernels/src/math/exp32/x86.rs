@@ -1,12 +1,18 @@
-//! x86_64: AVX-512F (16 lanes).
+//! x86_64: AVX-512F (16 lanes) and AVX2+FMA (8 lanes).
 //!
 //! Every `unsafe` block executes intrinsics of the token's own instruction set (the token is
 //! created only after detection), on pointers whose bounds are checked first.
 
 use super::{Exp32Lanes, Redo, groups};
-use crate::lanes::x86::Avx512;
+use crate::lanes::x86::{Avx2, Avx512};
 use crate::math::ExpArg;
 use core::arch::x86_64::*;
+
+#[target_feature(enable = "avx2,fma")]
+#[inline(never)]
+fn groups_avx2<B: ExpArg>(s: Avx2, b: B, x: &[f32], out: &mut [f32], redo: &mut Redo) -> usize {
+    groups(s, b, x, out, redo)
+}
 
 #[target_feature(enable = "avx512f,avx2,fma")]
 #[inline(never)]
@@ -118,5 +124,121 @@ impl Exp32Lanes for Avx512 {
     fn groups<B: ExpArg>(self, b: B, x: &[f32], out: &mut [f32], redo: &mut Redo) -> usize {
         // SAFETY: the Avx512 token proves AVX-512F, AVX2 and FMA.
         unsafe { groups_avx512(self, b, x, out, redo) }
+    }
+}
+
+impl Exp32Lanes for Avx2 {
+    const W: usize = 8;
+    type V = __m256;
+    type I = __m256i;
+    type M = __m256;
+
+    #[inline(always)]
+    fn load(self, src: &[f32]) -> __m256 {
+        assert!(src.len() >= 8);
+        // SAFETY: the Avx2 token proves AVX; `src` holds at least 8 f32.
+        unsafe { _mm256_loadu_ps(src.as_ptr()) }
+    }
+    #[inline(always)]
+    fn load_minus(self, src: &[f32], m: f32) -> __m256 {
+        assert!(src.len() >= 8);
+        // SAFETY: the Avx2 token proves AVX; `src` holds at least 8 f32.
+        unsafe { _mm256_sub_ps(_mm256_loadu_ps(src.as_ptr()), _mm256_set1_ps(m)) }
+    }
+    #[inline(always)]
+    fn store(self, v: __m256, dst: &mut [f32]) {
+        assert!(dst.len() >= 8);
+        // SAFETY: the Avx2 token proves AVX; `dst` holds at least 8 f32.
+        unsafe { _mm256_storeu_ps(dst.as_mut_ptr(), v) }
+    }
+    #[inline(always)]
+    fn splat(self, x: f32) -> __m256 {
+        // SAFETY: the Avx2 token proves AVX.
+        unsafe { _mm256_set1_ps(x) }
+    }
+    #[inline(always)]
+    fn add(self, a: __m256, b: __m256) -> __m256 {
+        // SAFETY: the Avx2 token proves AVX.
+        unsafe { _mm256_add_ps(a, b) }
+    }
+    #[inline(always)]
+    fn sub(self, a: __m256, b: __m256) -> __m256 {
+        // SAFETY: the Avx2 token proves AVX.
+        unsafe { _mm256_sub_ps(a, b) }
+    }
+    #[inline(always)]
+    fn mul(self, a: __m256, b: __m256) -> __m256 {
+        // SAFETY: the Avx2 token proves AVX.
+        unsafe { _mm256_mul_ps(a, b) }
+    }
+    #[inline(always)]
+    fn fma(self, a: __m256, b: __m256, c: __m256) -> __m256 {
+        // SAFETY: the Avx2 token proves FMA.
+        unsafe { _mm256_fmadd_ps(a, b, c) }
+    }
+    #[inline(always)]
+    fn to_bits(self, v: __m256) -> __m256i {
+        // SAFETY: the Avx2 token proves AVX.
+        unsafe { _mm256_castps_si256(v) }
+    }
+    #[inline(always)]
+    fn bits_to_f32(self, i: __m256i) -> __m256 {
+        // SAFETY: the Avx2 token proves AVX.
+        unsafe { _mm256_castsi256_ps(i) }
+    }
+    #[inline(always)]
+    fn add_i(self, a: __m256i, b: __m256i) -> __m256i {
+        // SAFETY: the Avx2 token proves AVX2.
+        unsafe { _mm256_add_epi32(a, b) }
+    }
+    #[inline(always)]
+    fn shl_i(self, a: __m256i, n: u32) -> __m256i {
+        // SAFETY: the Avx2 token proves AVX2.
+        unsafe { _mm256_sll_epi32(a, _mm_cvtsi32_si128(n as i32)) }
+    }
+    #[inline(always)]
+    fn lookup32(self, table: &[u32; 32], idx: __m256i) -> __m256i {
+        // SAFETY: the Avx2 token proves AVX2; the four loads read `table[0..32]` (in bounds).
+        // VPERMD picks from one register's 8 lanes by bits 0-2 of each index; bit 3 of the index
+        // (shifted into the sign bit) chooses between registers 0 and 1 and between 2 and 3
+        // (VBLENDVPS takes the second where the sign bit is set), bit 4 between the two pairs.
+        unsafe {
+            let t = table.as_ptr().cast::<__m256i>();
+            let q0 = _mm256_permutevar8x32_epi32(_mm256_loadu_si256(t), idx);
+            let q1 = _mm256_permutevar8x32_epi32(_mm256_loadu_si256(t.add(1)), idx);
+            let q2 = _mm256_permutevar8x32_epi32(_mm256_loadu_si256(t.add(2)), idx);
+            let q3 = _mm256_permutevar8x32_epi32(_mm256_loadu_si256(t.add(3)), idx);
+            let bit3 = _mm256_castsi256_ps(_mm256_slli_epi32::<28>(idx));
+            let bit4 = _mm256_castsi256_ps(_mm256_slli_epi32::<27>(idx));
+            let ps = _mm256_castsi256_ps;
+            let low = _mm256_blendv_ps(ps(q0), ps(q1), bit3);
+            let high = _mm256_blendv_ps(ps(q2), ps(q3), bit3);
+            _mm256_castps_si256(_mm256_blendv_ps(low, high, bit4))
+        }
+    }
+    #[inline(always)]
+    fn min(self, a: __m256, b: __m256) -> __m256 {
+        // SAFETY: the Avx2 token proves AVX. VMINPS(a, b) is `a < b ? a : b`.
+        unsafe { _mm256_min_ps(a, b) }
+    }
+    #[inline(always)]
+    fn ge(self, a: __m256, b: __m256) -> __m256 {
+        // SAFETY: the Avx2 token proves AVX. Ordered comparison: false for NaN.
+        unsafe { _mm256_cmp_ps::<_CMP_GE_OQ>(a, b) }
+    }
+    #[inline(always)]
+    fn eq_where(self, m: __m256, a: __m256, b: __m256) -> __m256 {
+        // SAFETY: the Avx2 token proves AVX. Ordered comparison: false for NaN.
+        unsafe { _mm256_and_ps(m, _mm256_cmp_ps::<_CMP_EQ_OQ>(a, b)) }
+    }
+    #[inline(always)]
+    fn flags(self, m: __m256) -> u32 {
+        // SAFETY: the Avx2 token proves AVX. Each lane is all ones or all zeros.
+        unsafe { _mm256_movemask_ps(m) as u32 }
+    }
+    #[inline(always)]
+    fn groups<B: ExpArg>(self, b: B, x: &[f32], out: &mut [f32], redo: &mut Redo) -> usize {
+        // SAFETY: the Avx2 token proves AVX2 and FMA.
+        unsafe { groups_avx2(self, b, x, out, redo) }
     }
 }
