@@ -149,15 +149,23 @@ fn exp_pair<S: Exp32Lanes>(s: S, x: S::V) -> (S::V, S::V) {
 /// Arguments up to `-104` (`-∞` included) have `exp(x) < 2^-150`, which rounds to `+0`.
 const UNDERFLOW: f32 = -104.0;
 
-/// Groups of four registers per block: a block's flagged lanes are recomputed after the block.
+/// Registers per group: the unit [`groups`] evaluates at a time and flags.
+const REGS: usize = 4;
+
+/// Groups per block: a block's flagged lanes are recomputed after the block.
 const GROUPS: usize = 16;
 
-/// A block's groups of four registers that hold flagged lanes: the group's index and its
+/// The bits of every lane of a group of `lanes` (at most 64).
+fn every_lane(lanes: usize) -> u64 {
+    u64::MAX >> (64 - lanes)
+}
+
+/// A block's groups of [`REGS`] registers that hold flagged lanes: the group's index and its
 /// flagged lanes as bits (lane `n` of register `r` in bit `r W + n`). One spare entry: each group
 /// is written before the count decides whether it stays.
 pub(super) type Redo = [(u8, u64); GROUPS + 1];
 
-/// [`exp32_lanes`] over the whole groups of four registers of `x` (at most [`GROUPS`] of them)
+/// [`exp32_lanes`] over the whole groups of [`REGS`] registers of `x` (at most [`GROUPS`] of them)
 /// into `out`; lists in `redo` the groups that hold a flagged lane and returns their count.
 #[inline(always)]
 fn groups<S: Exp32Lanes, B: ExpArg>(
@@ -168,11 +176,11 @@ fn groups<S: Exp32Lanes, B: ExpArg>(
     redo: &mut Redo,
 ) -> usize {
     let w = S::W;
-    let every = u64::MAX >> (64 - 4 * w);
+    let every = every_lane(REGS * w);
     let mut n = 0;
     for (i, (xi, oi)) in x
-        .chunks_exact(4 * w)
-        .zip(out.chunks_exact_mut(4 * w))
+        .chunks_exact(REGS * w)
+        .zip(out.chunks_exact_mut(REGS * w))
         .enumerate()
     {
         let mut flags = 0u64;
@@ -187,18 +195,18 @@ fn groups<S: Exp32Lanes, B: ExpArg>(
     n
 }
 
-/// `exp` of `b`'s argument (`x`, or `x - m`) over the slices: [`exp32_lanes`] four registers at
-/// a time; then, for the flagged lanes, `+0` where the argument is at most [`UNDERFLOW`] and
-/// otherwise the `f64` evaluation (eight lanes gathered into a register, or a whole group where
-/// every lane is flagged); the `f64` evaluation for the tail (fewer than four registers). Every element is correctly rounded, whichever
-/// evaluation gave it.
+/// `exp` of `b`'s argument (`x`, or `x - m`) over the slices: [`exp32_lanes`] [`REGS`]
+/// registers at a time; then, for the flagged lanes, `+0` where the argument is at most
+/// [`UNDERFLOW`] and otherwise the `f64` evaluation (eight lanes gathered into a register, or a
+/// whole group where every lane is flagged); the `f64` evaluation for the tail (less than a
+/// group). Every element is correctly rounded, whichever evaluation gave it.
 #[inline(always)]
 pub(super) fn map<S: Exp32Lanes + MathLanes, B: ExpArg>(s: S, b: B, x: &[f32], out: &mut [f32]) {
-    let group = 4 * <S as Exp32Lanes>::W;
+    let group = REGS * <S as Exp32Lanes>::W;
     let whole = x.len() - x.len() % group;
     let (xw, xt) = x.split_at(whole);
     let (ow, ot) = out.split_at_mut(whole);
-    let every = u64::MAX >> (64 - group);
+    let every = every_lane(group);
     let mut flagged = Flagged::default();
     for start in (0..whole).step_by(GROUPS * group) {
         let block = start..whole.min(start + GROUPS * group);
