@@ -280,40 +280,34 @@ fn map_on<S: MathLanes>(s: S, job: Job, x: &[f32], out: &mut [f32]) {
     }
 }
 
-/// AVX2 evaluates `exp` in `f32` arithmetic ([`exp32`]), every other function as every path
-/// does.
+/// [`map_on`], except that `exp` is evaluated in `f32` arithmetic ([`exp32`]): the AVX2, AVX-512
+/// and NEON paths.
+#[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+#[inline(always)]
+fn map_on_exp32<S: MathLanes + exp32::Exp32Lanes>(s: S, job: Job, x: &[f32], out: &mut [f32]) {
+    match job {
+        Job::Map(Function::Exp) => exp32::map(s, ExpB, x, out),
+        Job::ExpMinus(m) => exp32::map(s, ExpMinusB(m), x, out),
+        _ => map_on(s, job, x, out),
+    }
+}
+
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
 fn map_avx2(s: crate::lanes::x86::Avx2, job: Job, x: &[f32], out: &mut [f32]) {
-    match job {
-        Job::Map(Function::Exp) => exp32::map(s, ExpB, x, out),
-        Job::ExpMinus(m) => exp32::map(s, ExpMinusB(m), x, out),
-        _ => map_on(s, job, x, out),
-    }
+    map_on_exp32(s, job, x, out)
 }
 
-/// AVX-512 evaluates `exp` in `f32` arithmetic ([`exp32`]), every other function as every path
-/// does.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f,avx2,fma")]
 fn map_avx512(s: crate::lanes::x86::Avx512, job: Job, x: &[f32], out: &mut [f32]) {
-    match job {
-        Job::Map(Function::Exp) => exp32::map(s, ExpB, x, out),
-        Job::ExpMinus(m) => exp32::map(s, ExpMinusB(m), x, out),
-        _ => map_on(s, job, x, out),
-    }
+    map_on_exp32(s, job, x, out)
 }
 
-/// NEON evaluates `exp` in `f32` arithmetic ([`exp32`]), every other function as every path
-/// does.
 #[cfg(target_arch = "aarch64")]
 #[target_feature(enable = "neon")]
 fn map_neon(s: crate::lanes::neon::Neon, job: Job, x: &[f32], out: &mut [f32]) {
-    match job {
-        Job::Map(Function::Exp) => exp32::map(s, ExpB, x, out),
-        Job::ExpMinus(m) => exp32::map(s, ExpMinusB(m), x, out),
-        _ => map_on(s, job, x, out),
-    }
+    map_on_exp32(s, job, x, out)
 }
 
 impl Path {
