@@ -1,15 +1,14 @@
 //! `exp` evaluated in `f32` arithmetic, twice as many lanes per register as the `f64`
-//! evaluation of [`exp`](super::exp): the AVX2, AVX-512 and NEON paths (about 1.35 and 1.6 times
-//! as fast as the `f64` evaluation on AVX2 and AVX-512). Like every path it returns the correctly rounded result,
-//! so its bits are the reference's (`docs/DETERMINISM.md`, *Elementary functions*, "exp in f32
-//! arithmetic").
+//! evaluation of [`exp`](super::exp), on the AVX2, AVX-512 and NEON paths. Like every path it
+//! returns the correctly rounded result, so its bits are the reference's
+//! (`docs/DETERMINISM.md`, *Elementary functions*, "exp in f32 arithmetic").
 //!
 //! [`exp32_lanes`] computes `exp(x) ≈ z + e` as an unevaluated sum of two `f32` values, with an
-//! error below `2^-35.6` relative (the bound [`CERTIFY`] needs is `2^-35`), rounds it and
-//! certifies the rounding: it flags the lanes whose result it cannot prove correctly rounded (a
-//! value within `2^-10` of a half-ulp from a rounding midpoint: about one lane in 2^10 for
-//! arguments in `[-78, 88.7]`; every lane outside that range or NaN). The driver [`map`] sets
-//! the flagged lanes: `+0` for arguments up to `-104`, the `f64` evaluation for the others.
+//! error below `2^-35.9` relative (the certification needs `2^-35.2`), rounds two points on
+//! either side of it and certifies the result where they round alike. It flags the other lanes
+//! (at most about one lane in 2^10 for arguments in `[-78, 88.7]`; every lane outside that
+//! range or NaN). The driver [`map`] sets the flagged lanes: `+0` for arguments up to `-104`,
+//! the `f64` evaluation for the others.
 //!
 //! The functions are written once over [`Exp32Lanes`], a vocabulary of exact `f32` lane
 //! operations (`tests.rs` checks every operation of every token lane by lane against one-lane
@@ -27,6 +26,21 @@ mod x86;
 use super::lanes::MathLanes;
 use super::tables::*;
 use super::{ExpArg, apply};
+
+/// `[f(0), …, f(N - 1)]` for one step `f(i)` of each of `N` registers: a loop, not a closure
+/// (a closure's body would not be compiled for the caller's instruction set).
+macro_rules! each {
+    (|$i:ident| $e:expr) => {{
+        let mut all = [{
+            let $i = 0;
+            $e
+        }; N];
+        for $i in 1..N {
+            all[$i] = $e;
+        }
+        all
+    }};
+}
 
 /// `W` lanes of `f32` on one instruction set.
 pub(super) trait Exp32Lanes: Copy {
@@ -51,8 +65,6 @@ pub(super) trait Exp32Lanes: Copy {
     fn add(self, a: Self::V, b: Self::V) -> Self::V;
     /// `a - b`.
     fn sub(self, a: Self::V, b: Self::V) -> Self::V;
-    /// `a * b`.
-    fn mul(self, a: Self::V, b: Self::V) -> Self::V;
     /// `a * b + c` with a single rounding.
     fn fma(self, a: Self::V, b: Self::V, c: Self::V) -> Self::V;
     /// The lanes' bit patterns.
@@ -65,12 +77,12 @@ pub(super) trait Exp32Lanes: Copy {
     fn shl_i(self, a: Self::I, n: u32) -> Self::I;
     /// `table[idx & 31]` per lane (a table small enough to be held in registers).
     fn lookup32(self, table: &[u32; 32], idx: Self::I) -> Self::I;
-    /// `a < b ? a : b` per lane (`b` where `a` is NaN).
-    fn min(self, a: Self::V, b: Self::V) -> Self::V;
     /// Lanes with `a >= b` (false where either is NaN).
     fn ge(self, a: Self::V, b: Self::V) -> Self::M;
     /// Lanes flagged in `m` with `a == b` (false where either is NaN).
     fn eq_where(self, m: Self::M, a: Self::V, b: Self::V) -> Self::M;
+    /// Lanes flagged in `m` with `a <= b` (false where either is NaN).
+    fn le_where(self, m: Self::M, a: Self::V, b: Self::V) -> Self::M;
     /// The flags as bits, lane `n` in bit `n`.
     fn flags(self, m: Self::M) -> u32;
 
@@ -79,20 +91,22 @@ pub(super) trait Exp32Lanes: Copy {
     fn groups<B: ExpArg>(self, b: B, x: &[f32], out: &mut [f32], redo: &mut Redo) -> usize;
 }
 
-/// The smallest argument whose result this evaluation certifies: above `-78` its intermediate
-/// values (scaled by `2^(k >> 5)`) stay clear of the subnormal range.
+/// The arguments this evaluation certifies are in `[X_MIN, X_MAX]`: above `-78` its intermediate
+/// values (scaled by `2^(k >> 5)`) are normal or round to multiples of `2^-149` close enough to
+/// `exp(x)` (the measured error below covers them); up to `88.7`, `k < 4096` and the scale
+/// `2^(k >> 5)` stays below `2^128`. Lanes outside (NaN included) are evaluated on whatever their
+/// argument gives and flagged.
 const X_MIN: f32 = -78.0;
-/// Arguments are limited to `89` first (NaN becomes `89`), so that the scale `2^(k >> 5)` stays
-/// below `2^129`: above `88.7` (`k >= 4096`) its exponent field is all ones, the table entry
-/// infinite or NaN, and so are `g` and `h`, and the lane is flagged.
-const X_CAP: f32 = 89.0;
+/// See [`X_MIN`].
+const X_MAX: f32 = 88.7;
 
-/// `2^-10`: `g` is certified where `z + e (1 ± CERTIFY)` round alike (see [`exp32_lanes`]). It
-/// must exceed the error of `z + e` divided by the half-spacing of the `f32` grid (`2^-35.6`
-/// over at least `2^-25`, both relative); lanes are flagged about `CERTIFY` of the time.
-const CERTIFY: f32 = 1.0 / 1024.0;
+/// `2^-35`: the points `z + e ± MARGIN z` bracket `exp(x)` (see [`exp32_lanes`]). Lanes are
+/// flagged where a rounding midpoint of the `f32` grid lies between them, at most about `2^-10`
+/// of the time (91 of the 447 391 arguments of the unit tests' sample).
+const MARGIN: f32 = 1.0 / (1u64 << 35) as f32;
 
-/// `exp(x)` of `W` lanes, correctly rounded in the lanes flagged by the returned mask:
+/// `exp(x)` of the `W` lanes of `N` registers, correctly rounded in the lanes flagged by the
+/// returned masks:
 ///
 /// 1. `t = fma(x, RN(32/ln2), 1.5 * 2^23)` rounds `x * 32/ln2` to an integer `k` (ties to even),
 ///    `kd = t - 1.5 * 2^23`, and `k` is the low bits of `bits(t)`;
@@ -102,47 +116,56 @@ const CERTIFY: f32 = 1.0 / 1024.0;
 ///    table's entry and `L_lo = RN(ln2/32 - L_hi)`: `exp(x) = T e^r (1 + d)` to `2^-45`;
 /// 4. `δ = fma(r, fma(r, q, d), d)` with `q = fma(fma(C4, r, C3), r, fma(d, 1/2, 1/2))`, the
 ///    terms of `e^r (1 + d) - 1 - r` down to `2^-40`;
-/// 5. `f = T δ`, `z = T + fma(T, r, f)`, and `e = fma(T, r, T - z) + f` (`T - z` is exact):
-///    `z + e = exp(x)` to `2^-35.6` relative;
-/// 6. `g = fma(e, 1 + 2^-10, z)`, `h = fma(e, 1 - 2^-10, z)`: where `g == h` and `x >= X_MIN`,
-///    `g` is `exp(x)` correctly rounded (`x` is first limited to [`X_CAP`]; above `88.7`, `g` and
-///    `h` are NaN).
+/// 5. `z = fma(T, r, T)` and `e = fma(T, δ, fma(T, r, T - z))` (`T - z` is exact): `z + e` is
+///    `exp(x)` to `2^-35.9 z`, and `|e| < 2^-13.8 z` (both measured over every argument in
+///    range, `pair_error_over_every_argument`);
+/// 6. `g = z + fma(z, 2^-35, e)`, `h = z + fma(z, -2^-35, e)`: where `g == h` and
+///    `X_MIN <= x <= X_MAX`, `g` is `exp(x)` correctly rounded.
 ///
-/// Why `g == h` certifies: `g` and `h` round the points `z + e ± 2^-10 |e|`, and rounding is
-/// monotonic, so every point between them rounds to `g`. Let `u` be the smaller half-spacing of
-/// the `f32` grid next to `z` (at least `2^-25` relative) and `ε` the error of `z + e` (below
-/// `2^-35.6` relative). If `2^-10 |e| >= ε`, `exp(x)` lies between the two points. Otherwise
-/// `|e| < 2^10 ε < u - ε`: `exp(x)` and both points lie within `u` of `z`, so all round to `z`.
+/// Why `g == h` certifies: the fused multiply-adds round `e ± 2^-35 z` with an error below
+/// `2^-37.5 z` (a `2^-24` fraction of a value below `2^-13.7 z`, or half the smallest subnormal,
+/// `2^-150 <= 2^-37.5 z` for `x >= X_MIN`), so the points `z + fma(z, ±2^-35, e)` lie on either
+/// side of `exp(x)`, which is within `(2^-35 - 2^-37.5) z = 2^-35.2 z` of `z + e`. Rounding is
+/// monotonic: `exp(x)` rounds to a value between `h` and `g`, so to `g` where they are equal.
+///
+/// Each step is written for every register before the next, so that independent operations sit
+/// next to each other in the instruction stream.
 #[inline(always)]
-pub(super) fn exp32_lanes<S: Exp32Lanes>(s: S, x: S::V) -> (S::V, S::M) {
-    let (z, e) = exp_pair(s, s.min(x, s.splat(X_CAP)));
-    let g = s.fma(e, s.splat(1.0 + CERTIFY), z);
-    let h = s.fma(e, s.splat(1.0 - CERTIFY), z);
-    (g, s.eq_where(s.ge(x, s.splat(X_MIN)), g, h))
+pub(super) fn exp32_lanes<S: Exp32Lanes, const N: usize>(
+    s: S,
+    x: [S::V; N],
+) -> ([S::V; N], [S::M; N]) {
+    let in_range = each!(|i| s.le_where(s.ge(x[i], s.splat(X_MIN)), x[i], s.splat(X_MAX)));
+    let (z, e) = exp_pair(s, x);
+    let g = each!(|i| s.add(z[i], s.fma(z[i], s.splat(MARGIN), e[i])));
+    let h = each!(|i| s.add(z[i], s.fma(z[i], s.splat(-MARGIN), e[i])));
+    (g, each!(|i| s.eq_where(in_range[i], g[i], h[i])))
 }
 
-/// Steps 1 to 5 of [`exp32_lanes`]: `(z, e)` with `z + e = exp(x)` to `2^-35.6` relative for `x`
-/// in `[X_MIN, 88.7]`.
+/// Steps 1 to 5 of [`exp32_lanes`]: `(z, e)` with `z + e = exp(x)` to `2^-35.9 z` for `x` in
+/// `[X_MIN, X_MAX]`.
 #[inline(always)]
-fn exp_pair<S: Exp32Lanes>(s: S, x: S::V) -> (S::V, S::V) {
+fn exp_pair<S: Exp32Lanes, const N: usize>(s: S, x: [S::V; N]) -> ([S::V; N], [S::V; N]) {
     let shifter = s.splat(EXP32_SHIFTER);
-    let t = s.fma(x, s.splat(EXP32_INV_LN2_N), shifter);
-    let kd = s.sub(t, shifter);
-    let ti = s.to_bits(t);
-    let r = s.fma(kd, s.splat(-EXP32_LN2_N_HI), x);
-    let tk = s.bits_to_f32(s.add_i(s.lookup32(&EXP32_TABLE, ti), s.shl_i(ti, 18)));
-    let c = s.bits_to_f32(s.lookup32(&EXP32_TABLE_C, ti));
-    let d = s.fma(kd, s.splat(-EXP32_LN2_N_LO), c);
+    let t = each!(|i| s.fma(x[i], s.splat(EXP32_INV_LN2_N), shifter));
+    let kd = each!(|i| s.sub(t[i], shifter));
+    let ti = each!(|i| s.to_bits(t[i]));
+    let r = each!(|i| s.fma(kd[i], s.splat(-EXP32_LN2_N_HI), x[i]));
+    let tk = each!(|i| {
+        let scaled = s.add_i(s.lookup32(&EXP32_TABLE, ti[i]), s.shl_i(ti[i], 18));
+        s.bits_to_f32(scaled)
+    });
+    let c = each!(|i| s.bits_to_f32(s.lookup32(&EXP32_TABLE_C, ti[i])));
+    let d = each!(|i| s.fma(kd[i], s.splat(-EXP32_LN2_N_LO), c[i]));
     let half = s.splat(0.5);
-    let q = s.fma(
-        s.fma(s.splat(EXP32_C4), r, s.splat(EXP32_C3)),
-        r,
-        s.fma(d, half, half),
-    );
-    let delta = s.fma(r, s.fma(r, q, d), d);
-    let f = s.mul(tk, delta);
-    let z = s.add(tk, s.fma(tk, r, f));
-    let e = s.add(s.fma(tk, r, s.sub(tk, z)), f);
+    let q = each!(|i| {
+        let c34 = s.fma(s.splat(EXP32_C4), r[i], s.splat(EXP32_C3));
+        s.fma(c34, r[i], s.fma(d[i], half, half))
+    });
+    let delta = each!(|i| s.fma(r[i], s.fma(r[i], q[i], d[i]), d[i]));
+    let z = each!(|i| s.fma(tk[i], r[i], tk[i]));
+    let z_err = each!(|i| s.fma(tk[i], r[i], s.sub(tk[i], z[i])));
+    let e = each!(|i| s.fma(tk[i], delta[i], z_err[i]));
     (z, e)
 }
 
@@ -184,10 +207,14 @@ fn groups<S: Exp32Lanes, B: ExpArg>(
         .enumerate()
     {
         let mut flags = 0u64;
-        for (r, (xr, or)) in xi.chunks_exact(w).zip(oi.chunks_exact_mut(w)).enumerate() {
-            let (y, ok) = exp32_lanes(s, b.load32(s, xr));
-            s.store(y, or);
-            flags |= u64::from(s.flags(ok)) << (r * w);
+        let mut xs = [s.splat(0.0); REGS];
+        for (r, v) in xs.iter_mut().enumerate() {
+            *v = b.load32(s, &xi[r * w..]);
+        }
+        let (y, ok) = exp32_lanes(s, xs);
+        for r in 0..REGS {
+            s.store(y[r], &mut oi[r * w..]);
+            flags |= u64::from(s.flags(ok[r])) << (r * w);
         }
         redo[n] = (i as u8, !flags & every);
         n += usize::from(flags != every);

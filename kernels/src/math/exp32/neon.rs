@@ -51,11 +51,6 @@ impl Exp32Lanes for Neon {
         unsafe { vsubq_f32(a, b) }
     }
     #[inline(always)]
-    fn mul(self, a: float32x4_t, b: float32x4_t) -> float32x4_t {
-        // SAFETY: NEON is baseline on aarch64.
-        unsafe { vmulq_f32(a, b) }
-    }
-    #[inline(always)]
     fn fma(self, a: float32x4_t, b: float32x4_t, c: float32x4_t) -> float32x4_t {
         // SAFETY: NEON is baseline on aarch64. FMLA: c + a * b with a single rounding.
         unsafe { vfmaq_f32(c, a, b) }
@@ -99,12 +94,6 @@ impl Exp32Lanes for Neon {
         }
     }
     #[inline(always)]
-    fn min(self, a: float32x4_t, b: float32x4_t) -> float32x4_t {
-        // SAFETY: NEON is baseline on aarch64. FCMGT is false for NaN, so BSL picks `b` there
-        // (FMIN and FMINNM differ from `a < b ? a : b` on NaN).
-        unsafe { vbslq_f32(vcltq_f32(a, b), a, b) }
-    }
-    #[inline(always)]
     fn ge(self, a: float32x4_t, b: float32x4_t) -> uint32x4_t {
         // SAFETY: NEON is baseline on aarch64. FCMGE: false for NaN.
         unsafe { vcgeq_f32(a, b) }
@@ -113,6 +102,11 @@ impl Exp32Lanes for Neon {
     fn eq_where(self, m: uint32x4_t, a: float32x4_t, b: float32x4_t) -> uint32x4_t {
         // SAFETY: NEON is baseline on aarch64. FCMEQ: false for NaN.
         unsafe { vandq_u32(m, vceqq_f32(a, b)) }
+    }
+    #[inline(always)]
+    fn le_where(self, m: uint32x4_t, a: float32x4_t, b: float32x4_t) -> uint32x4_t {
+        // SAFETY: NEON is baseline on aarch64. FCMGE: false for NaN.
+        unsafe { vandq_u32(m, vcleq_f32(a, b)) }
     }
     #[inline(always)]
     fn flags(self, m: uint32x4_t) -> u32 {

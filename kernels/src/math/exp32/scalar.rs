@@ -29,9 +29,6 @@ impl Exp32Lanes for Scalar {
     fn sub(self, a: f32, b: f32) -> f32 {
         a - b
     }
-    fn mul(self, a: f32, b: f32) -> f32 {
-        a * b
-    }
     fn fma(self, a: f32, b: f32, c: f32) -> f32 {
         crate::softfma::fma_f32(a, b, c)
     }
@@ -50,14 +47,14 @@ impl Exp32Lanes for Scalar {
     fn lookup32(self, table: &[u32; 32], idx: u32) -> u32 {
         table[(idx & 31) as usize]
     }
-    fn min(self, a: f32, b: f32) -> f32 {
-        if a < b { a } else { b }
-    }
     fn ge(self, a: f32, b: f32) -> bool {
         a >= b
     }
     fn eq_where(self, m: bool, a: f32, b: f32) -> bool {
         m && a == b
+    }
+    fn le_where(self, m: bool, a: f32, b: f32) -> bool {
+        m && a <= b
     }
     fn flags(self, m: bool) -> u32 {
         u32::from(m)

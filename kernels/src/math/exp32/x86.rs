@@ -60,11 +60,6 @@ impl Exp32Lanes for Avx512 {
         unsafe { _mm512_sub_ps(a, b) }
     }
     #[inline(always)]
-    fn mul(self, a: __m512, b: __m512) -> __m512 {
-        // SAFETY: the Avx512 token proves AVX-512F.
-        unsafe { _mm512_mul_ps(a, b) }
-    }
-    #[inline(always)]
     fn fma(self, a: __m512, b: __m512, c: __m512) -> __m512 {
         // SAFETY: the Avx512 token proves AVX-512F.
         unsafe { _mm512_fmadd_ps(a, b, c) }
@@ -101,11 +96,6 @@ impl Exp32Lanes for Avx512 {
         }
     }
     #[inline(always)]
-    fn min(self, a: __m512, b: __m512) -> __m512 {
-        // SAFETY: the Avx512 token proves AVX-512F. VMINPS(a, b) is `a < b ? a : b`.
-        unsafe { _mm512_min_ps(a, b) }
-    }
-    #[inline(always)]
     fn ge(self, a: __m512, b: __m512) -> __mmask16 {
         // SAFETY: the Avx512 token proves AVX-512F. Ordered comparison: false for NaN.
         unsafe { _mm512_cmp_ps_mask::<_CMP_GE_OQ>(a, b) }
@@ -115,6 +105,11 @@ impl Exp32Lanes for Avx512 {
         // SAFETY: the Avx512 token proves AVX-512F. Ordered comparison (false for NaN) in the
         // lanes of `m`, 0 in the others.
         unsafe { _mm512_mask_cmp_ps_mask::<_CMP_EQ_OQ>(m, a, b) }
+    }
+    #[inline(always)]
+    fn le_where(self, m: __mmask16, a: __m512, b: __m512) -> __mmask16 {
+        // SAFETY: the Avx512 token proves AVX-512F.
+        unsafe { _mm512_mask_cmp_ps_mask::<_CMP_LE_OQ>(m, a, b) }
     }
     #[inline(always)]
     fn flags(self, m: __mmask16) -> u32 {
@@ -167,11 +162,6 @@ impl Exp32Lanes for Avx2 {
         unsafe { _mm256_sub_ps(a, b) }
     }
     #[inline(always)]
-    fn mul(self, a: __m256, b: __m256) -> __m256 {
-        // SAFETY: the Avx2 token proves AVX.
-        unsafe { _mm256_mul_ps(a, b) }
-    }
-    #[inline(always)]
     fn fma(self, a: __m256, b: __m256, c: __m256) -> __m256 {
         // SAFETY: the Avx2 token proves FMA.
         unsafe { _mm256_fmadd_ps(a, b, c) }
@@ -217,11 +207,6 @@ impl Exp32Lanes for Avx2 {
         }
     }
     #[inline(always)]
-    fn min(self, a: __m256, b: __m256) -> __m256 {
-        // SAFETY: the Avx2 token proves AVX. VMINPS(a, b) is `a < b ? a : b`.
-        unsafe { _mm256_min_ps(a, b) }
-    }
-    #[inline(always)]
     fn ge(self, a: __m256, b: __m256) -> __m256 {
         // SAFETY: the Avx2 token proves AVX. Ordered comparison: false for NaN.
         unsafe { _mm256_cmp_ps::<_CMP_GE_OQ>(a, b) }
@@ -230,6 +215,11 @@ impl Exp32Lanes for Avx2 {
     fn eq_where(self, m: __m256, a: __m256, b: __m256) -> __m256 {
         // SAFETY: the Avx2 token proves AVX. Ordered comparison: false for NaN.
         unsafe { _mm256_and_ps(m, _mm256_cmp_ps::<_CMP_EQ_OQ>(a, b)) }
+    }
+    #[inline(always)]
+    fn le_where(self, m: __m256, a: __m256, b: __m256) -> __m256 {
+        // SAFETY: the Avx2 token proves AVX.
+        unsafe { _mm256_and_ps(m, _mm256_cmp_ps::<_CMP_LE_OQ>(a, b)) }
     }
     #[inline(always)]
     fn flags(self, m: __m256) -> u32 {
