@@ -246,10 +246,11 @@ fn pair_errors(x: f32) -> (f64, f64) {
 }
 
 /// The error of `z + e` the certification tolerates, relative to `z`: the margin `2^-35` less
-/// the rounding of `fma(z, ±2^-35, e)` (`2^-37.5`).
-const PAIR_BOUND: f64 = 2.3958e-11;
-/// `|e| / z` stays below `2^-13.8`, so that `fma(z, ±2^-35, e)` rounds by less than `2^-37.5 z`.
-const E_BOUND: f64 = 7.01e-5;
+/// the rounding of `fma(z, ±2^-35, e)` (below `2^-37.4 z`): `2^-35.3`.
+const PAIR_BOUND: f64 = 2.359e-11;
+/// `|e| / z` stays below `2^-14.01`, so that `e ± 2^-35 z` is below `2^-14 z` and its rounding
+/// below `2^-38 z` where it is normal.
+const E_BOUND: f64 = 6.05e-5;
 
 /// The largest errors of [`pair_errors`] over `xs`.
 fn worst_pair_errors(xs: impl Iterator<Item = f32>) -> (f64, f64) {
