@@ -374,6 +374,8 @@ fn lanes_outside_the_range_are_flagged() {
         88.73,
         X_MIN.next_down(),
         X_MAX.next_up(),
+        100.0,
+        1000.0,
         -87.4,
         -104.0,
         89.0,
