@@ -15,6 +15,7 @@
 //! `f32` arithmetic with a certified rounding instead (module `exp32`), falling back to the `f64`
 //! body lane by lane: the same bits.
 
+mod div32;
 mod erf;
 mod exp;
 mod exp32;
@@ -197,14 +198,14 @@ struct ExpMinusB(f32);
 /// evaluation ([`exp32`]).
 trait ExpArg: Block {
     /// The argument of `exp` for `src[0..W]`.
-    fn load32<S: exp32::Exp32Lanes>(self, s: S, src: &[f32]) -> S::V;
+    fn load32<S: exp32::F32Lanes>(self, s: S, src: &[f32]) -> S::V;
     /// The argument of `exp` for one element.
     fn arg(self, x: f32) -> f32;
 }
 
 impl ExpArg for ExpB {
     #[inline(always)]
-    fn load32<S: exp32::Exp32Lanes>(self, s: S, src: &[f32]) -> S::V {
+    fn load32<S: exp32::F32Lanes>(self, s: S, src: &[f32]) -> S::V {
         s.load(src)
     }
     #[inline(always)]
@@ -215,7 +216,7 @@ impl ExpArg for ExpB {
 
 impl ExpArg for ExpMinusB {
     #[inline(always)]
-    fn load32<S: exp32::Exp32Lanes>(self, s: S, src: &[f32]) -> S::V {
+    fn load32<S: exp32::F32Lanes>(self, s: S, src: &[f32]) -> S::V {
         s.load_minus(src, self.0)
     }
     #[inline(always)]
@@ -284,7 +285,7 @@ fn map_on<S: MathLanes>(s: S, job: Job, x: &[f32], out: &mut [f32]) {
 /// and NEON paths.
 #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
 #[inline(always)]
-fn map_on_exp32<S: MathLanes + exp32::Exp32Lanes>(s: S, job: Job, x: &[f32], out: &mut [f32]) {
+fn map_on_exp32<S: MathLanes + exp32::F32Lanes>(s: S, job: Job, x: &[f32], out: &mut [f32]) {
     match job {
         Job::Map(Function::Exp) => exp32::map(s, ExpB, x, out),
         Job::ExpMinus(m) => exp32::map(s, ExpMinusB(m), x, out),
@@ -311,6 +312,22 @@ fn map_neon(s: crate::lanes::neon::Neon, job: Job, x: &[f32], out: &mut [f32]) {
 }
 
 impl Path {
+    /// `x[i] = x[i] / d` on this path: the plain loop on the scalar and SSE2 paths, [`div32`] on
+    /// the others (the same bits).
+    pub(crate) fn div_assign_on_path(self, x: &mut [f32], d: f32) {
+        match self.0 {
+            Token::Scalar(_) => x.iter_mut().for_each(|v| *v /= d),
+            #[cfg(target_arch = "x86_64")]
+            Token::Sse2(_) => x.iter_mut().for_each(|v| *v /= d),
+            #[cfg(target_arch = "x86_64")]
+            Token::Avx2(s) => exp32::F32Lanes::div_assign(s, x, d),
+            #[cfg(target_arch = "x86_64")]
+            Token::Avx512(s) => exp32::F32Lanes::div_assign(s, x, d),
+            #[cfg(target_arch = "aarch64")]
+            Token::Neon(s) => exp32::F32Lanes::div_assign(s, x, d),
+        }
+    }
+
     /// Runs `job` over `x` into `out` (same length) on this path.
     fn run_job(self, job: Job, x: &[f32], out: &mut [f32]) {
         match self.0 {

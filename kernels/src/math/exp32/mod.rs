@@ -10,7 +10,7 @@
 //! range or NaN). The driver [`map`] sets the flagged lanes: `+0` for arguments up to `-104`,
 //! the `f64` evaluation for the others.
 //!
-//! The functions are written once over [`Exp32Lanes`], a vocabulary of exact `f32` lane
+//! The functions are written once over [`F32Lanes`], a vocabulary of exact `f32` lane
 //! operations (`tests.rs` checks every operation of every token lane by lane against one-lane
 //! scalar code).
 
@@ -42,8 +42,9 @@ macro_rules! each {
     }};
 }
 
-/// `W` lanes of `f32` on one instruction set.
-pub(super) trait Exp32Lanes: Copy {
+/// `W` lanes of `f32` on one instruction set: the vocabulary of the AVX2, AVX-512 and NEON paths'
+/// `exp` (this module) and division by a common divisor ([`div32`](super::div32)).
+pub(super) trait F32Lanes: Copy {
     /// Lanes per register.
     const W: usize;
     /// `W` floats.
@@ -65,6 +66,10 @@ pub(super) trait Exp32Lanes: Copy {
     fn add(self, a: Self::V, b: Self::V) -> Self::V;
     /// `a - b`.
     fn sub(self, a: Self::V, b: Self::V) -> Self::V;
+    /// `a * b`.
+    fn mul(self, a: Self::V, b: Self::V) -> Self::V;
+    /// `a / b` (IEEE division).
+    fn div(self, a: Self::V, b: Self::V) -> Self::V;
     /// `a * b + c` with a single rounding.
     fn fma(self, a: Self::V, b: Self::V, c: Self::V) -> Self::V;
     /// The lanes' bit patterns.
@@ -89,6 +94,9 @@ pub(super) trait Exp32Lanes: Copy {
     /// [`groups`] compiled for this instruction set in a function of its own: its loop calls
     /// nothing, so its constants stay in registers.
     fn groups<B: ExpArg>(self, b: B, x: &[f32], out: &mut [f32], redo: &mut Redo) -> usize;
+
+    /// [`div32::div_assign`](super::div32::div_assign) compiled for this instruction set.
+    fn div_assign(self, x: &mut [f32], d: f32);
 }
 
 /// The arguments this evaluation certifies are in `[X_MIN, X_MAX]`: above `-78` its intermediate
@@ -131,7 +139,7 @@ const MARGIN: f32 = 1.0 / (1u64 << 35) as f32;
 /// Each step is written for every register before the next, so that independent operations sit
 /// next to each other in the instruction stream.
 #[inline(always)]
-pub(super) fn exp32_lanes<S: Exp32Lanes, const N: usize>(
+pub(super) fn exp32_lanes<S: F32Lanes, const N: usize>(
     s: S,
     x: [S::V; N],
 ) -> ([S::V; N], [S::M; N]) {
@@ -145,7 +153,7 @@ pub(super) fn exp32_lanes<S: Exp32Lanes, const N: usize>(
 /// Steps 1 to 5 of [`exp32_lanes`]: `(z, e)` with `z + e = exp(x)` to `2^-35.9 z` for `x` in
 /// `[X_MIN, X_MAX]`.
 #[inline(always)]
-fn exp_pair<S: Exp32Lanes, const N: usize>(s: S, x: [S::V; N]) -> ([S::V; N], [S::V; N]) {
+fn exp_pair<S: F32Lanes, const N: usize>(s: S, x: [S::V; N]) -> ([S::V; N], [S::V; N]) {
     let shifter = s.splat(EXP32_SHIFTER);
     let t = each!(|i| s.fma(x[i], s.splat(EXP32_INV_LN2_N), shifter));
     let kd = each!(|i| s.sub(t[i], shifter));
@@ -191,7 +199,7 @@ pub(super) type Redo = [(u8, u64); GROUPS + 1];
 /// [`exp32_lanes`] over the whole groups of [`REGS`] registers of `x` (at most [`GROUPS`] of them)
 /// into `out`; lists in `redo` the groups that hold a flagged lane and returns their count.
 #[inline(always)]
-fn groups<S: Exp32Lanes, B: ExpArg>(
+fn groups<S: F32Lanes, B: ExpArg>(
     s: S,
     b: B,
     x: &[f32],
@@ -228,8 +236,8 @@ fn groups<S: Exp32Lanes, B: ExpArg>(
 /// whole group where every lane is flagged); the `f64` evaluation for the tail (less than a
 /// group). Every element is correctly rounded, whichever evaluation gave it.
 #[inline(always)]
-pub(super) fn map<S: Exp32Lanes + MathLanes, B: ExpArg>(s: S, b: B, x: &[f32], out: &mut [f32]) {
-    let group = REGS * <S as Exp32Lanes>::W;
+pub(super) fn map<S: F32Lanes + MathLanes, B: ExpArg>(s: S, b: B, x: &[f32], out: &mut [f32]) {
+    let group = REGS * <S as F32Lanes>::W;
     let whole = x.len() - x.len() % group;
     let (xw, xt) = x.split_at(whole);
     let (ow, ot) = out.split_at_mut(whole);
@@ -238,7 +246,7 @@ pub(super) fn map<S: Exp32Lanes + MathLanes, B: ExpArg>(s: S, b: B, x: &[f32], o
     for start in (0..whole).step_by(GROUPS * group) {
         let block = start..whole.min(start + GROUPS * group);
         let mut redo = [(0u8, 0u64); GROUPS + 1];
-        let n = Exp32Lanes::groups(s, b, &xw[block.clone()], &mut ow[block], &mut redo);
+        let n = F32Lanes::groups(s, b, &xw[block.clone()], &mut ow[block], &mut redo);
         for &(i, mut lanes) in &redo[..n] {
             let first = start + usize::from(i) * group;
             let (xg, og) = (&xw[first..first + group], &mut ow[first..first + group]);

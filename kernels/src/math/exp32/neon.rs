@@ -1,8 +1,9 @@
 //! aarch64 Advanced SIMD: 4 lanes of `f32`, fused multiply-add in hardware (`FMLA`).
 
-use super::{Exp32Lanes, Redo, groups};
+use super::{F32Lanes, Redo, groups};
 use crate::lanes::neon::Neon;
 use crate::math::ExpArg;
+use crate::math::div32;
 use core::arch::aarch64::*;
 
 #[target_feature(enable = "neon")]
@@ -11,7 +12,13 @@ fn groups_neon<B: ExpArg>(s: Neon, b: B, x: &[f32], out: &mut [f32], redo: &mut 
     groups(s, b, x, out, redo)
 }
 
-impl Exp32Lanes for Neon {
+#[target_feature(enable = "neon")]
+#[inline(never)]
+fn div_neon(s: Neon, x: &mut [f32], d: f32) {
+    div32::div_assign(s, x, d)
+}
+
+impl F32Lanes for Neon {
     const W: usize = 4;
     type V = float32x4_t;
     type I = uint32x4_t;
@@ -49,6 +56,16 @@ impl Exp32Lanes for Neon {
     fn sub(self, a: float32x4_t, b: float32x4_t) -> float32x4_t {
         // SAFETY: NEON is baseline on aarch64.
         unsafe { vsubq_f32(a, b) }
+    }
+    #[inline(always)]
+    fn mul(self, a: float32x4_t, b: float32x4_t) -> float32x4_t {
+        // SAFETY: NEON is baseline on aarch64. FMUL: one rounding.
+        unsafe { vmulq_f32(a, b) }
+    }
+    #[inline(always)]
+    fn div(self, a: float32x4_t, b: float32x4_t) -> float32x4_t {
+        // SAFETY: NEON is baseline on aarch64. FDIV: IEEE division.
+        unsafe { vdivq_f32(a, b) }
     }
     #[inline(always)]
     fn fma(self, a: float32x4_t, b: float32x4_t, c: float32x4_t) -> float32x4_t {
@@ -118,5 +135,10 @@ impl Exp32Lanes for Neon {
     fn groups<B: ExpArg>(self, b: B, x: &[f32], out: &mut [f32], redo: &mut Redo) -> usize {
         // SAFETY: NEON is part of the aarch64 baseline.
         unsafe { groups_neon(self, b, x, out, redo) }
+    }
+    #[inline(always)]
+    fn div_assign(self, x: &mut [f32], d: f32) {
+        // SAFETY: NEON is part of the aarch64 baseline.
+        unsafe { div_neon(self, x, d) }
     }
 }

@@ -1,11 +1,11 @@
 //! One lane of plain `f32` arithmetic (the exact software fused multiply-add): the oracle the
 //! tests hold every token's operations to, and the one-lane evaluation of the tests.
 
-use super::{Exp32Lanes, Redo, groups};
+use super::{F32Lanes, Redo, groups};
 use crate::lanes::Scalar;
 use crate::math::ExpArg;
 
-impl Exp32Lanes for Scalar {
+impl F32Lanes for Scalar {
     const W: usize = 1;
     type V = f32;
     type I = u32;
@@ -28,6 +28,12 @@ impl Exp32Lanes for Scalar {
     }
     fn sub(self, a: f32, b: f32) -> f32 {
         a - b
+    }
+    fn mul(self, a: f32, b: f32) -> f32 {
+        a * b
+    }
+    fn div(self, a: f32, b: f32) -> f32 {
+        a / b
     }
     fn fma(self, a: f32, b: f32, c: f32) -> f32 {
         crate::softfma::fma_f32(a, b, c)
@@ -61,5 +67,8 @@ impl Exp32Lanes for Scalar {
     }
     fn groups<B: ExpArg>(self, b: B, x: &[f32], out: &mut [f32], redo: &mut Redo) -> usize {
         groups(self, b, x, out, redo)
+    }
+    fn div_assign(self, x: &mut [f32], d: f32) {
+        crate::math::div32::div_assign(self, x, d)
     }
 }

@@ -90,7 +90,7 @@ const TABLE32: [u32; 32] = {
 
 /// Every operation's result bits, lane by lane (masks as 1 / 0), and `all` of a mask.
 #[inline(always)]
-fn run<S: Exp32Lanes>(s: S, inp: &Inputs) -> (Vec<(&'static str, [u32; MAXW])>, bool) {
+fn run<S: F32Lanes>(s: S, inp: &Inputs) -> (Vec<(&'static str, [u32; MAXW])>, bool) {
     let (a, b, c) = (s.load(&inp.a), s.load(&inp.b), s.load(&inp.c));
     let ints = |v: &[u32; MAXW]| s.to_bits(s.load(&v.map(f32::from_bits)));
     let (i, j) = (ints(&inp.i), ints(&inp.j));
@@ -110,6 +110,8 @@ fn run<S: Exp32Lanes>(s: S, inp: &Inputs) -> (Vec<(&'static str, [u32; MAXW])>, 
     put("splat", s.splat(inp.k));
     put("add", s.add(a, b));
     put("sub", s.sub(a, b));
+    put("mul", s.mul(a, b));
+    put("div", s.div(a, b));
     put("fma", s.fma(a, b, c));
     put("to_bits/bits_to_f32", s.bits_to_f32(s.to_bits(a)));
     put("add_i", s.bits_to_f32(s.add_i(i, j)));
@@ -176,7 +178,7 @@ fn tokens() -> Vec<(&'static str, usize, Runner)> {
 /// Float results are compared as NaN where both are NaN (the payload of a NaN result is not
 /// specified); everything else bit for bit.
 fn same(op: &str, a: u32, b: u32) -> bool {
-    let float_op = matches!(op, "load_minus" | "add" | "sub" | "fma");
+    let float_op = matches!(op, "load_minus" | "add" | "sub" | "mul" | "div" | "fma");
     a == b || (float_op && f32::from_bits(a).is_nan() && f32::from_bits(b).is_nan())
 }
 
@@ -219,6 +221,8 @@ fn scalar_operations_are_plain_arithmetic() {
         let want = [
             ("add", a + b),
             ("sub", a - b),
+            ("mul", a * b),
+            ("div", a / b),
             ("fma", a.mul_add(b, c)),
             ("load_minus", a - inp.k),
         ];

@@ -3,9 +3,10 @@
 //! Every `unsafe` block executes intrinsics of the token's own instruction set (the token is
 //! created only after detection), on pointers whose bounds are checked first.
 
-use super::{Exp32Lanes, Redo, groups};
+use super::{F32Lanes, Redo, groups};
 use crate::lanes::x86::{Avx2, Avx512};
 use crate::math::ExpArg;
+use crate::math::div32;
 use core::arch::x86_64::*;
 
 #[target_feature(enable = "avx2,fma")]
@@ -14,13 +15,25 @@ fn groups_avx2<B: ExpArg>(s: Avx2, b: B, x: &[f32], out: &mut [f32], redo: &mut 
     groups(s, b, x, out, redo)
 }
 
+#[target_feature(enable = "avx2,fma")]
+#[inline(never)]
+fn div_avx2(s: Avx2, x: &mut [f32], d: f32) {
+    div32::div_assign(s, x, d)
+}
+
+#[target_feature(enable = "avx512f,avx2,fma")]
+#[inline(never)]
+fn div_avx512(s: Avx512, x: &mut [f32], d: f32) {
+    div32::div_assign(s, x, d)
+}
+
 #[target_feature(enable = "avx512f,avx2,fma")]
 #[inline(never)]
 fn groups_avx512<B: ExpArg>(s: Avx512, b: B, x: &[f32], out: &mut [f32], redo: &mut Redo) -> usize {
     groups(s, b, x, out, redo)
 }
 
-impl Exp32Lanes for Avx512 {
+impl F32Lanes for Avx512 {
     const W: usize = 16;
     type V = __m512;
     type I = __m512i;
@@ -58,6 +71,16 @@ impl Exp32Lanes for Avx512 {
     fn sub(self, a: __m512, b: __m512) -> __m512 {
         // SAFETY: the Avx512 token proves AVX-512F.
         unsafe { _mm512_sub_ps(a, b) }
+    }
+    #[inline(always)]
+    fn mul(self, a: __m512, b: __m512) -> __m512 {
+        // SAFETY: the Avx512 token proves AVX-512F.
+        unsafe { _mm512_mul_ps(a, b) }
+    }
+    #[inline(always)]
+    fn div(self, a: __m512, b: __m512) -> __m512 {
+        // SAFETY: the Avx512 token proves AVX-512F.
+        unsafe { _mm512_div_ps(a, b) }
     }
     #[inline(always)]
     fn fma(self, a: __m512, b: __m512, c: __m512) -> __m512 {
@@ -120,9 +143,14 @@ impl Exp32Lanes for Avx512 {
         // SAFETY: the Avx512 token proves AVX-512F, AVX2 and FMA.
         unsafe { groups_avx512(self, b, x, out, redo) }
     }
+    #[inline(always)]
+    fn div_assign(self, x: &mut [f32], d: f32) {
+        // SAFETY: the Avx512 token proves AVX-512F, AVX2 and FMA.
+        unsafe { div_avx512(self, x, d) }
+    }
 }
 
-impl Exp32Lanes for Avx2 {
+impl F32Lanes for Avx2 {
     const W: usize = 8;
     type V = __m256;
     type I = __m256i;
@@ -160,6 +188,16 @@ impl Exp32Lanes for Avx2 {
     fn sub(self, a: __m256, b: __m256) -> __m256 {
         // SAFETY: the Avx2 token proves AVX.
         unsafe { _mm256_sub_ps(a, b) }
+    }
+    #[inline(always)]
+    fn mul(self, a: __m256, b: __m256) -> __m256 {
+        // SAFETY: the Avx2 token proves AVX.
+        unsafe { _mm256_mul_ps(a, b) }
+    }
+    #[inline(always)]
+    fn div(self, a: __m256, b: __m256) -> __m256 {
+        // SAFETY: the Avx2 token proves AVX.
+        unsafe { _mm256_div_ps(a, b) }
     }
     #[inline(always)]
     fn fma(self, a: __m256, b: __m256, c: __m256) -> __m256 {
@@ -230,5 +268,10 @@ impl Exp32Lanes for Avx2 {
     fn groups<B: ExpArg>(self, b: B, x: &[f32], out: &mut [f32], redo: &mut Redo) -> usize {
         // SAFETY: the Avx2 token proves AVX2 and FMA.
         unsafe { groups_avx2(self, b, x, out, redo) }
+    }
+    #[inline(always)]
+    fn div_assign(self, x: &mut [f32], d: f32) {
+        // SAFETY: the Avx2 token proves AVX2 and FMA.
+        unsafe { div_avx2(self, x, d) }
     }
 }
