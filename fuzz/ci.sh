@@ -46,6 +46,10 @@ seed reduce_paths f64-zeros "0100000000000000000080""0000000000000000"
 seed soft_fma ones "0000803f0000803f000080bf"
 seed soft_fma f64-cancel "9a9999999999b93f9a9999999999b93f7b14ae47e17a84bf"
 seed soft_fma subnormal "0100000000000000000000000000f03f0100000000000000000000000000f03f0100000000000000"
+# div_paths: flags (bit 0 map the divisor, bit 1 map the dividends), divisor scale, divisor,
+# dividends (see fuzz_targets/div_paths.rs).
+seed div_paths softmax-row "0310""ffff7f3f""$(printf '%.0s0000803fcdcccc3d9a99193f' 1 2 3 4 5 6)"
+seed div_paths raw "00000000404000000000803f000000800000c07f"
 seed soft_fma huge "ffff7f7fffff7f7f000080ff""ffffffffffffef7fffffffffffffef7f000000000000f0ff"
 
 # Build flags per target. -a: debug assertions (and overflow checks) in every crate, under the
