@@ -88,20 +88,7 @@ mod tests {
             f32::INFINITY,
             f32::NAN,
         ] {
-            let want: alloc::vec::Vec<u32> = x.iter().map(|&v| (v / d).to_bits()).collect();
-            for isa in Isa::supported() {
-                let mut got = x.clone();
-                Path::new(isa).unwrap().div_assign_f32(&mut got, d);
-                for (i, (g, w)) in got.iter().zip(&want).enumerate() {
-                    let both_nan = f32::from_bits(*w).is_nan() && g.is_nan();
-                    assert!(
-                        g.to_bits() == *w || both_nan,
-                        "{isa:?} {}/{d}: got {g:e}, want {:e} (element {i})",
-                        x[i],
-                        f32::from_bits(*w)
-                    );
-                }
-            }
+            check_every_path(&x, d);
         }
     }
 }
