@@ -15,6 +15,12 @@ const Y_RANGE: (f32, f32) = (
     18_446_744_073_709_551_616.0,
 );
 
+/// `x[i] = x[i] / d` by the division instruction (the plain loop): the scalar and SSE2 paths,
+/// and whatever [`div_assign`] does not correct.
+pub(super) fn divide_plain(x: &mut [f32], d: f32) {
+    x.iter_mut().for_each(|v| *v /= d);
+}
+
 /// `x[i] = x[i] / d` (IEEE `f32` division, round to nearest even) for every element.
 ///
 /// With `ρ = RN(1/d)` and `ρ_lo = RN(1/d - ρ)` (from the `f64` quotient `1/d`, exact to
@@ -37,7 +43,7 @@ const Y_RANGE: (f32, f32) = (
 #[inline(always)]
 pub(super) fn div_assign<S: F32Lanes>(s: S, x: &mut [f32], d: f32) {
     if !(D_RANGE.0..=D_RANGE.1).contains(&d) {
-        x.iter_mut().for_each(|v| *v /= d);
+        divide_plain(x, d);
         return;
     }
     let rho = 1.0 / d;
@@ -58,7 +64,7 @@ pub(super) fn div_assign<S: F32Lanes>(s: S, x: &mut [f32], d: f32) {
         };
         s.store(quotient, c);
     }
-    regs.into_remainder().iter_mut().for_each(|v| *v /= d);
+    divide_plain(regs.into_remainder(), d);
 }
 
 #[cfg(test)]

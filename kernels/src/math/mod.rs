@@ -316,9 +316,9 @@ impl Path {
     /// the others (the same bits).
     pub(crate) fn div_assign_on_path(self, x: &mut [f32], d: f32) {
         match self.0 {
-            Token::Scalar(_) => x.iter_mut().for_each(|v| *v /= d),
+            Token::Scalar(_) => div32::divide_plain(x, d),
             #[cfg(target_arch = "x86_64")]
-            Token::Sse2(_) => x.iter_mut().for_each(|v| *v /= d),
+            Token::Sse2(_) => div32::divide_plain(x, d),
             #[cfg(target_arch = "x86_64")]
             Token::Avx2(s) => exp32::F32Lanes::div_assign(s, x, d),
             #[cfg(target_arch = "x86_64")]
