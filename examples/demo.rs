@@ -4,8 +4,19 @@
 //! `cargo run --release --example demo`
 
 use detkern::{Config, Fingerprint, Isa, algorithm};
+use std::process::ExitCode;
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<(), Box<dyn std::error::Error>> {
     // 1M values spanning 40 binades with cancellations: a sum whose bits depend on the order.
     let mut state = 0x1234_5678_9abc_def0u64;
     let x: Vec<f32> = (0..1 << 20)

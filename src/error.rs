@@ -60,6 +60,16 @@ pub enum Error {
         /// The variable's value.
         value: String,
     },
+    /// A checkpoint cannot be read or written, is damaged, or belongs to another task or model
+    /// ([`crate::train::Checkpoint`]).
+    Checkpoint {
+        /// The file, where one is involved.
+        path: Option<String>,
+        /// The byte offset at fault, where one is known.
+        offset: Option<u64>,
+        /// What is wrong.
+        message: String,
+    },
     /// A thread that was to run part of the kernel is not in the IEEE default floating-point
     /// environment.
     FpEnv(NonDefaultFpEnv),
@@ -103,6 +113,20 @@ impl fmt::Display for Error {
                 f,
                 "DETKERN_ISA={value:?} names no path; expected one of scalar, sse2, avx2, avx512, neon"
             ),
+            Error::Checkpoint {
+                path,
+                offset,
+                message,
+            } => {
+                f.write_str("checkpoint")?;
+                if let Some(p) = path {
+                    write!(f, " file {p}")?;
+                }
+                if let Some(o) = offset {
+                    write!(f, " at byte {o}")?;
+                }
+                write!(f, ": {message}")
+            }
             Error::FpEnv(e) => e.fmt(f),
         }
     }

@@ -66,6 +66,11 @@ impl Fingerprint {
         Self::values(Self::start::<T>(algo, a.shape()), a.iter())
     }
 
+    /// The fingerprint with these 32 digest bytes (as stored by [`Fingerprint::as_bytes`]).
+    pub const fn from_bytes(bytes: [u8; 32]) -> Fingerprint {
+        Fingerprint(bytes)
+    }
+
     /// The 32 digest bytes.
     pub fn as_bytes(&self) -> &[u8; 32] {
         &self.0

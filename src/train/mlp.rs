@@ -202,6 +202,29 @@ impl TaskSpec {
         }
     }
 
+    /// The task's identity, stored in every [`Checkpoint`] so that a run resumes only the task
+    /// that wrote it: a SHA-256 over `detkern-task-v1\0`, the [`algorithm::TRAIN`] name and
+    /// version, then `inputs`, `latent`, the number of hidden layers, each hidden width,
+    /// `classes`, `train`, `test`, `batch` (each `u64`), `lr` (`f32` bits), `dropout` (`f64`
+    /// bits) and `seed` (`u64`), all little-endian.
+    pub fn fingerprint(&self) -> Fingerprint {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        h.update(b"detkern-task-v1\0");
+        h.update(algorithm::TRAIN.name.as_bytes());
+        h.update([0]);
+        h.update(algorithm::TRAIN.version.to_le_bytes());
+        let widths = [self.inputs, self.latent, self.hidden.len()];
+        let tail = [self.classes, self.train, self.test, self.batch];
+        for v in widths.iter().chain(&self.hidden).chain(&tail) {
+            h.update((*v as u64).to_le_bytes());
+        }
+        h.update(self.lr.to_bits().to_le_bytes());
+        h.update(self.dropout.to_bits().to_le_bytes());
+        h.update(self.seed.to_le_bytes());
+        Fingerprint::from_bytes(h.finalize().into())
+    }
+
     /// Steps per epoch.
     pub fn steps_per_epoch(&self) -> u64 {
         (self.train / self.batch) as u64
@@ -344,24 +367,36 @@ impl Trainer {
         arrays.extend(self.adam.v.iter().cloned());
         arrays.push(vec![self.adam.beta1_t, self.adam.beta2_t]);
         Checkpoint {
+            task: self.spec.fingerprint(),
             step: self.step,
             arrays,
         }
     }
 
-    /// Restores the state of [`Trainer::checkpoint`] into a trainer of the same task. An error
-    /// if the checkpoint's arrays do not have this model's lengths.
+    /// Restores the state of [`Trainer::checkpoint`] into a trainer of the same task. An
+    /// [`Error::Checkpoint`], with nothing restored, if the checkpoint was written for another
+    /// task ([`TaskSpec::fingerprint`]) or its arrays do not have this model's lengths.
     pub fn restore(&mut self, ck: &Checkpoint) -> Result<(), Error> {
+        let refuse = |message: String| Error::Checkpoint {
+            path: None,
+            offset: None,
+            message,
+        };
+        let task = self.spec.fingerprint();
+        if ck.task != task {
+            return Err(refuse(format!(
+                "written for another task (task fingerprint {}), this run's task is {}",
+                ck.task, task
+            )));
+        }
         let lens = self.model.param_lens();
         let mut want: Vec<usize> = lens.iter().chain(&lens).chain(&lens).copied().collect();
         want.push(2);
         let got: Vec<usize> = ck.arrays.iter().map(Vec::len).collect();
         if got != want {
-            return Err(Error::ShapeMismatch {
-                op: "Trainer::restore",
-                left: got,
-                right: want,
-            });
+            return Err(refuse(format!(
+                "its arrays have lengths {got:?}, this model's state has {want:?}"
+            )));
         }
         let k = lens.len();
         for (p, a) in self.model.params_mut().into_iter().zip(&ck.arrays[..k]) {

@@ -176,31 +176,3 @@ fn shape_errors_are_reported() {
         .is_err()
     );
 }
-
-#[test]
-fn checkpoint_round_trips_and_rejects_garbage() {
-    let c = Checkpoint {
-        step: 77,
-        arrays: vec![vec![1.0, -0.0, f32::NAN], vec![], vec![3.5]],
-    };
-    let b = c.to_bytes();
-    let d = Checkpoint::from_bytes(&b).unwrap();
-    assert_eq!(d.step, 77);
-    assert_eq!(
-        d.arrays
-            .iter()
-            .flatten()
-            .map(|v| v.to_bits())
-            .collect::<Vec<_>>(),
-        c.arrays
-            .iter()
-            .flatten()
-            .map(|v| v.to_bits())
-            .collect::<Vec<_>>()
-    );
-    assert!(Checkpoint::from_bytes(&b[..b.len() - 1]).is_err());
-    assert!(Checkpoint::from_bytes(b"DKCKPT02").is_err());
-    let mut longer = b.clone();
-    longer.push(0);
-    assert!(Checkpoint::from_bytes(&longer).is_err());
-}
