@@ -41,7 +41,9 @@ where
         .parse()
         .map_err(|_| Usage(format!("{flag}: {value:?} is not a whole number")))?;
     if n < min {
-        return Err(Usage(format!("{flag}: must be at least {min}, got {value}")));
+        return Err(Usage(format!(
+            "{flag}: must be at least {min}, got {value}"
+        )));
     }
     Ok(n)
 }
@@ -73,7 +75,11 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, Usage> 
             "--epochs" => a.epochs = number(&flag, &value, 0)?,
             "--steps" => a.steps = Some(number(&flag, &value, 0)?),
             "--isa" => {
-                a.isa = Some(value.parse().map_err(|e| Usage(format!("--isa: {value:?}: {e}")))?)
+                a.isa = Some(
+                    value
+                        .parse()
+                        .map_err(|e| Usage(format!("--isa: {value:?}: {e}")))?,
+                )
             }
             "--checkpoint" => a.checkpoint = Some(value),
             _ => a.resume = Some(value),
@@ -121,9 +127,14 @@ fn run(cfg: Config, a: &Args) -> Result<(), Failure> {
     let start = Instant::now();
     let spec = TaskSpec::default_job();
     let spe = spec.steps_per_epoch();
+    // The file is checked whole before the data set is built.
+    let resume = a
+        .resume
+        .as_ref()
+        .map(|p| Checkpoint::read(p).map(|ck| (p, ck)))
+        .transpose()?;
     let mut t = Trainer::new(cfg, spec);
-    if let Some(p) = &a.resume {
-        let ck = Checkpoint::read(p)?;
+    if let Some((p, ck)) = resume {
         t.restore(&ck)
             .map_err(|e| format!("cannot resume from {p}: {e}"))?;
         println!("resumed {p} at step {}", t.step);

@@ -130,13 +130,19 @@ impl Checkpoint {
             return Err(bad(
                 0,
                 format!(
-                    "not a detkern checkpoint: it starts with {:?}, a checkpoint with \"DKCKPT\"",
-                    String::from_utf8_lossy(head)
+                    "not a detkern checkpoint: it starts with the bytes {}, a checkpoint with \
+                     \"DKCKPT\" ({})",
+                    spaced_hex(head),
+                    spaced_hex(MAGIC)
                 ),
             ));
         }
         let Some(version) = bytes.get(6..8) else {
-            return Err(truncated(bytes.len(), 8, "the magic and format version".into()));
+            return Err(truncated(
+                bytes.len(),
+                8,
+                "the magic and format version".into(),
+            ));
         };
         if version != VERSION {
             return Err(bad(
@@ -153,7 +159,11 @@ impl Checkpoint {
         let n = u32::from_le_bytes(bytes[48..52].try_into().expect("4 bytes"));
         let (arrays, end) = arrays(bytes, n)?;
         let Some(stored) = bytes.get(end..end + CHECKSUM) else {
-            return Err(truncated(bytes.len(), end + CHECKSUM, "the checksum".into()));
+            return Err(truncated(
+                bytes.len(),
+                end + CHECKSUM,
+                "the checksum".into(),
+            ));
         };
         let computed: [u8; 32] = Sha256::digest(&bytes[..end]).into();
         if stored != computed {
@@ -223,6 +233,14 @@ impl Checkpoint {
         })?;
         Checkpoint::from_bytes(&bytes).map_err(named)
     }
+}
+
+fn spaced_hex(bytes: &[u8]) -> String {
+    bytes
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn digest(bytes: &[u8]) -> String {
@@ -396,17 +414,26 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let p = dir.join("a.ckpt");
         sample().write(&p).unwrap();
-        assert_eq!(Checkpoint::read(&p).unwrap().to_bytes(), sample().to_bytes());
+        assert_eq!(
+            Checkpoint::read(&p).unwrap().to_bytes(),
+            sample().to_bytes()
+        );
         std::fs::write(&p, b"").unwrap();
         let e = Checkpoint::read(&p).unwrap_err().to_string();
         assert_eq!(
             e,
-            format!("checkpoint file {} at byte 0: the file is empty", p.display())
+            format!(
+                "checkpoint file {} at byte 0: the file is empty",
+                p.display()
+            )
         );
         let missing = dir.join("missing.ckpt");
         let e = Checkpoint::read(&missing).unwrap_err().to_string();
         assert!(
-            e.starts_with(&format!("checkpoint file {}: cannot read: ", missing.display())),
+            e.starts_with(&format!(
+                "checkpoint file {}: cannot read: ",
+                missing.display()
+            )),
             "{e}"
         );
         let e = sample().write(dir.join("no/such/dir.ckpt")).unwrap_err();
