@@ -13,7 +13,7 @@ pub enum Isa {
     Sse2,
     /// x86_64 AVX2 with hardware FMA.
     Avx2,
-    /// x86_64 AVX-512F.
+    /// x86_64 AVX-512F (with AVX2 and FMA, which its code also uses).
     Avx512,
     /// aarch64 Advanced SIMD (NEON).
     Neon,
@@ -41,7 +41,7 @@ impl Isa {
             Isa::Scalar => true,
             Isa::Sse2 => cfg!(target_arch = "x86_64"),
             Isa::Avx2 => detect::avx2_fma(),
-            Isa::Avx512 => detect::avx512f(),
+            Isa::Avx512 => detect::avx512_avx2_fma(),
             Isa::Neon => cfg!(target_arch = "aarch64"),
         }
     }
@@ -90,16 +90,16 @@ mod detect {
         std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma")
     }
     #[cfg(feature = "std")]
-    pub fn avx512f() -> bool {
-        std::is_x86_feature_detected!("avx512f")
+    pub fn avx512_avx2_fma() -> bool {
+        std::is_x86_feature_detected!("avx512f") && avx2_fma()
     }
     #[cfg(not(feature = "std"))]
     pub fn avx2_fma() -> bool {
         cfg!(all(target_feature = "avx2", target_feature = "fma"))
     }
     #[cfg(not(feature = "std"))]
-    pub fn avx512f() -> bool {
-        cfg!(target_feature = "avx512f")
+    pub fn avx512_avx2_fma() -> bool {
+        cfg!(target_feature = "avx512f") && avx2_fma()
     }
 }
 
@@ -108,7 +108,7 @@ mod detect {
     pub fn avx2_fma() -> bool {
         false
     }
-    pub fn avx512f() -> bool {
+    pub fn avx512_avx2_fma() -> bool {
         false
     }
 }
