@@ -127,12 +127,16 @@ fn run(cfg: Config, a: &Args) -> Result<(), Failure> {
     let start = Instant::now();
     let spec = TaskSpec::default_job();
     let spe = spec.steps_per_epoch();
-    // The file is checked whole before the data set is built.
-    let resume = a
-        .resume
-        .as_ref()
-        .map(|p| Checkpoint::read(p).map(|ck| (p, ck)))
-        .transpose()?;
+    // The file and its task are checked before the data set is built.
+    let resume = match &a.resume {
+        Some(p) => {
+            let ck = Checkpoint::read(p)?;
+            ck.check_task(&spec)
+                .map_err(|e| format!("cannot resume from {p}: {e}"))?;
+            Some((p, ck))
+        }
+        None => None,
+    };
     let mut t = Trainer::new(cfg, spec);
     if let Some((p, ck)) = resume {
         t.restore(&ck)

@@ -6,8 +6,10 @@
 //! Under an emulated CPU, `.ci/run` sets `DETKERN_TEST_RUNNER` (for example `qemu-aarch64 -cpu
 //! a64fx`) and the example runs under the same emulator.
 
-use detkern::train::{TaskSpec, Trainer};
-use detkern::{Config, Isa};
+use detkern::train::{Checkpoint, TaskSpec};
+mod common;
+
+use detkern::Isa;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -130,18 +132,17 @@ fn unsupported_path_names_it_and_what_the_host_supports() {
 
 #[test]
 fn bad_checkpoints_are_refused_naming_file_and_offset() {
+    // A valid checkpoint of the example's task (the refusals below come before any training).
     let good = scratch("bad", "good.ckpt");
-    let g = good.to_str().unwrap();
-    fingerprint(&train(&[
-        "--threads",
-        "2",
-        "--steps",
-        "1",
-        "--checkpoint",
-        g,
-    ]));
+    Checkpoint {
+        task: TaskSpec::default_job().fingerprint(),
+        step: 1,
+        arrays: vec![vec![0.25; 300], vec![-1.5; 7]],
+    }
+    .write(&good)
+    .unwrap();
     let bytes = std::fs::read(&good).unwrap();
-
+    assert!(bytes.len() > 132);
     let missing = scratch("bad", "missing.ckpt");
     let m = missing.to_str().unwrap();
     refused(
@@ -184,11 +185,13 @@ fn bad_checkpoints_are_refused_naming_file_and_offset() {
     let other = scratch("bad", "other-task.ckpt");
     let mut spec = TaskSpec::default_job();
     spec.seed += 1;
-    spec.train = 512;
-    Trainer::new(Config::best(), spec)
-        .checkpoint()
-        .write(&other)
-        .unwrap();
+    Checkpoint {
+        task: spec.fingerprint(),
+        step: 1,
+        arrays: vec![],
+    }
+    .write(&other)
+    .unwrap();
     let o = other.to_str().unwrap();
     refused(
         &["--threads", "2", "--resume", o],
@@ -198,8 +201,15 @@ fn bad_checkpoints_are_refused_naming_file_and_offset() {
     std::fs::remove_dir_all(good.parent().unwrap()).unwrap();
 }
 
+/// Natively only: three runs of the full job take minutes on an emulated CPU, where
+/// `tests/train.rs` (`resumed_run_matches_straight_run`) checks resuming on a reduced job.
 #[test]
 fn resumed_run_ends_with_the_uninterrupted_fingerprint() {
+    let scale = common::scale();
+    if scale < 1.0 {
+        println!("DETKERN_TEST_SCALE={scale}: the CLI resume is checked in native runs only");
+        return;
+    }
     let p = scratch("resume", "resume.ckpt");
     let p = p.to_str().unwrap();
     let straight = fingerprint(&train(&["--threads", "3", "--steps", "3"]));

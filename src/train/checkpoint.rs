@@ -29,8 +29,8 @@
 //! **Writing** goes to a temporary file beside the target, which is then renamed over it: an
 //! interrupted write never leaves a half-written checkpoint under the target's name.
 //!
-//! [`TaskSpec::fingerprint`]: super::TaskSpec::fingerprint
 
+use super::TaskSpec;
 use crate::{Error, Fingerprint};
 use sha2::{Digest, Sha256};
 use std::path::Path;
@@ -192,6 +192,23 @@ impl Checkpoint {
         })
     }
 
+    /// An [`Error::Checkpoint`] unless this checkpoint was written for `spec`
+    /// ([`TaskSpec::fingerprint`]); cheap, so a caller can check before building the task's data.
+    pub fn check_task(&self, spec: &TaskSpec) -> Result<(), Error> {
+        let task = spec.fingerprint();
+        if self.task == task {
+            return Ok(());
+        }
+        Err(Error::Checkpoint {
+            path: None,
+            offset: None,
+            message: format!(
+                "written for another task (task fingerprint {}), this run's task is {task}",
+                self.task
+            ),
+        })
+    }
+
     /// Writes the file: to a temporary file beside `path`, then renamed over `path`, so that
     /// `path` holds either the old or the new checkpoint whole. The error names the file.
     pub fn write(&self, path: impl AsRef<Path>) -> Result<(), Error> {
@@ -250,7 +267,7 @@ fn digest(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::train::{TaskSpec, Trainer};
+    use crate::train::Trainer;
 
     fn sample() -> Checkpoint {
         Checkpoint {

@@ -375,20 +375,14 @@ impl Trainer {
 
     /// Restores the state of [`Trainer::checkpoint`] into a trainer of the same task. An
     /// [`Error::Checkpoint`], with nothing restored, if the checkpoint was written for another
-    /// task ([`TaskSpec::fingerprint`]) or its arrays do not have this model's lengths.
+    /// task ([`Checkpoint::check_task`]) or its arrays do not have this model's lengths.
     pub fn restore(&mut self, ck: &Checkpoint) -> Result<(), Error> {
         let refuse = |message: String| Error::Checkpoint {
             path: None,
             offset: None,
             message,
         };
-        let task = self.spec.fingerprint();
-        if ck.task != task {
-            return Err(refuse(format!(
-                "written for another task (task fingerprint {}), this run's task is {}",
-                ck.task, task
-            )));
-        }
+        ck.check_task(&self.spec)?;
         let lens = self.model.param_lens();
         let mut want: Vec<usize> = lens.iter().chain(&lens).chain(&lens).copied().collect();
         want.push(2);
