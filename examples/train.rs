@@ -33,9 +33,9 @@ struct Args {
 /// A command-line error: the flag and what is wrong with it.
 struct Usage(String);
 
-fn number<T: std::str::FromStr>(flag: &str, value: &str, min: T) -> Result<T, Usage>
+fn number<T>(flag: &str, value: &str, min: T) -> Result<T, Usage>
 where
-    T: PartialOrd + std::fmt::Display,
+    T: std::str::FromStr + PartialOrd + std::fmt::Display,
 {
     let n: T = value
         .parse()
