@@ -377,20 +377,19 @@ impl Trainer {
     /// [`Error::Checkpoint`], with nothing restored, if the checkpoint was written for another
     /// task ([`Checkpoint::check_task`]) or its arrays do not have this model's lengths.
     pub fn restore(&mut self, ck: &Checkpoint) -> Result<(), Error> {
-        let refuse = |message: String| Error::Checkpoint {
-            path: None,
-            offset: None,
-            message,
-        };
         ck.check_task(&self.spec)?;
         let lens = self.model.param_lens();
         let mut want: Vec<usize> = lens.iter().chain(&lens).chain(&lens).copied().collect();
         want.push(2);
         let got: Vec<usize> = ck.arrays.iter().map(Vec::len).collect();
         if got != want {
-            return Err(refuse(format!(
-                "its arrays have lengths {got:?}, this model's state has {want:?}"
-            )));
+            return Err(Error::Checkpoint {
+                path: None,
+                offset: None,
+                message: format!(
+                    "its arrays have lengths {got:?}, this model's state has {want:?}"
+                ),
+            });
         }
         let k = lens.len();
         for (p, a) in self.model.params_mut().into_iter().zip(&ck.arrays[..k]) {
