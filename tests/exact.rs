@@ -225,7 +225,10 @@ fn check_sum32(x: &[f32]) {
     let mut acc = ExactSum::<f64>::new();
     acc.add(&wide);
     let (b32, b64) = (bytes.unwrap(), acc.to_bytes());
-    assert!(b32[7..] == b64[7..], "f32 state differs from the f64 state of the same values");
+    assert!(
+        b32[7..] == b64[7..],
+        "f32 state differs from the f64 state of the same values"
+    );
 }
 
 fn check_sum64(x: &[f64]) {

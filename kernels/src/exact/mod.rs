@@ -9,6 +9,8 @@
 mod acc;
 mod elements;
 mod sum32;
+#[cfg(target_arch = "x86_64")]
+mod sum32_x86;
 
 pub use acc::{FLUSH, LIMBS, LSB, NAN, NEG_INF, POS_INF, Superacc};
 
