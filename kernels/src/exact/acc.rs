@@ -9,7 +9,7 @@ pub const LIMBS: usize = 136;
 /// Most digit additions between two carry normalisations. A limb is below `2^32` in magnitude
 /// after a normalisation and every addition adds less than `2^32` to it, so after `FLUSH`
 /// additions it is below `2^32 (FLUSH + 1) < 2^62`: no `i64` overflow, and the carries of
-/// [`Superacc::normalize`] (below `2^30`) cannot overflow it either.
+/// the normalisation (below `2^30`) cannot overflow it either.
 pub const FLUSH: usize = 1 << 29;
 
 /// Special-value flag: a NaN was added.

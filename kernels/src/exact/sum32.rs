@@ -22,7 +22,8 @@ const WINDOW: u32 = 29 - BLOCK.trailing_zeros();
 /// Lanes of the block loop (independent `f64` chains, for the vectoriser).
 const W: usize = 64;
 
-const _: () = assert!(BLOCK.is_power_of_two() && BLOCK % W == 0 && FLUSH % BLOCK == 0);
+const _: () =
+    assert!(BLOCK.is_power_of_two() && BLOCK.is_multiple_of(W) && FLUSH.is_multiple_of(BLOCK));
 
 /// `x`'s magnitude bits.
 #[inline(always)]
