@@ -13,7 +13,7 @@
 
 use super::acc::{FLUSH, Superacc};
 use crate::lanes::Lanes;
-use crate::path::{Kernel, Path, Token};
+use crate::path::{Kernel, Path};
 
 /// Elements per block.
 pub(super) const BLOCK: usize = 512;
@@ -144,14 +144,14 @@ impl Path {
     /// `f64` arithmetic, which is exact for them; other blocks are summed in `f64` buckets of 16
     /// binades each (exact too).
     pub fn exact_sum_f32(self, acc: &mut Superacc, x: &[f32]) {
+        #[cfg(target_arch = "x86_64")]
         match self.0 {
             // SAFETY: an `Avx512` token is created only after AVX-512F was detected.
-            #[cfg(target_arch = "x86_64")]
-            Token::Avx512(_) => unsafe { sum_avx512(acc, x) },
+            crate::path::Token::Avx512(_) => return unsafe { sum_avx512(acc, x) },
             // SAFETY: an `Avx2` token is created only after AVX2 was detected.
-            #[cfg(target_arch = "x86_64")]
-            Token::Avx2(_) => unsafe { sum_avx2(acc, x) },
-            _ => crate::path::dispatch!(self, SumF32(acc, x)),
+            crate::path::Token::Avx2(_) => return unsafe { sum_avx2(acc, x) },
+            _ => {}
         }
+        crate::path::dispatch!(self, SumF32(acc, x))
     }
 }
