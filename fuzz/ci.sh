@@ -50,6 +50,12 @@ seed soft_fma subnormal "0100000000000000000000000000f03f01000000000000000000000
 # dividends (see fuzz_targets/div_paths.rs).
 seed div_paths softmax-row "0310""ffff7f3f""$(printf '%.0s0000803fcdcccc3d9a99193f' 1 2 3 4 5 6)"
 seed div_paths raw "00000000404000000000803f000000800000c07f"
+# exact_paths: flags (bit 0 f64, bit 1 dot, bit 2 exponent window, bit 3 tile), tiling, window,
+# four cut fractions, elements (see fuzz_targets/exact_paths.rs).
+seed exact_paths f32-cancel "000000""40808000""ffff7f7f""0000803f""ffff7fff""01000000"
+seed exact_paths f32-blocks "0c1014""20406080""ffff7f3f""0100803f""cdcccc3d""000080bf"  # 1025 elements, 21 binades
+seed exact_paths f64-dot "030000""10204080""$f64s"
+seed exact_paths f32-specials "000000""80808080""0000807f""000080ff""0000803f"
 seed soft_fma huge "ffff7f7fffff7f7f000080ff""ffffffffffffef7fffffffffffffef7f000000000000f0ff"
 
 # Build flags per target. -a: debug assertions (and overflow checks) in every crate, under the

@@ -28,6 +28,7 @@
 pub mod algorithm;
 mod config;
 mod error;
+pub mod exact;
 mod fingerprint;
 mod input;
 pub mod math;

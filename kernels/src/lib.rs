@@ -19,6 +19,9 @@ extern crate alloc;
 extern crate std;
 
 mod elementwise;
+pub mod exact;
+#[cfg(feature = "std")]
+pub mod exact_reference;
 pub mod fpenv;
 pub mod isa;
 mod lanes;
