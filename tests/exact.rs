@@ -4,7 +4,9 @@
 
 mod common;
 
-use common::{SplitMix, configs, pools, same32, same64, scaled};
+use common::{
+    SplitMix, configs, hostile_finite_f32, hostile_finite_f64, pools, same32, same64, scaled,
+};
 use detkern::exact::{self, BYTES, ExactSum};
 use detkern::{Config, Error};
 use detkern_kernels::exact_reference as reference;
@@ -111,37 +113,6 @@ fn oracle_dot64(a: &[f64], b: &[f64]) -> f64 {
 }
 
 // ------------------------------------------------------------------ inputs
-
-fn hostile_f32() -> BoxedStrategy<f32> {
-    prop_oneof![
-        4 => any::<u32>().prop_map(f32::from_bits).prop_filter("finite", |v| v.is_finite()),
-        4 => -1.0e4f32..1.0e4,
-        2 => Just(0.0f32),
-        2 => Just(-0.0f32),
-        2 => (1u32..0x0080_0000).prop_map(f32::from_bits),
-        2 => (1u32..0x0080_0000).prop_map(|b| -f32::from_bits(b)),
-        1 => Just(f32::MAX),
-        1 => Just(-f32::MAX),
-        2 => -1.0e-30f32..1.0e-30,
-        2 => -3.0e38f32..3.0e38,
-    ]
-    .boxed()
-}
-
-fn hostile_f64() -> BoxedStrategy<f64> {
-    prop_oneof![
-        4 => any::<u64>().prop_map(f64::from_bits).prop_filter("finite", |v| v.is_finite()),
-        4 => -1.0e4f64..1.0e4,
-        2 => Just(0.0f64),
-        2 => Just(-0.0f64),
-        2 => (1u64..(1 << 52)).prop_map(f64::from_bits),
-        1 => Just(f64::MAX),
-        1 => Just(-f64::MAX),
-        2 => -1.0e-300f64..1.0e-300,
-        2 => -1.0e300f64..1.0e300,
-    ]
-    .boxed()
-}
 
 /// Vectors of hostile values in three modes: as drawn; with exact cancellation (the second half
 /// mirrors the first, negated, plus one value); mostly values within a few binades (the fast
@@ -275,20 +246,20 @@ proptest! {
     #![proptest_config(pt_config(96))]
 
     #[test]
-    fn sum_f32_every_path_is_the_reference(x in vector(hostile_f32(), narrow_f32(), 2100)) {
+    fn sum_f32_every_path_is_the_reference(x in vector(hostile_finite_f32(), narrow_f32(), 2100)) {
         check_sum32(&x);
         prop_assert!(same32(reference::sum_f32(&x), oracle_sum32(&x)));
     }
 
     #[test]
-    fn sum_f64_every_path_is_the_reference(x in vector(hostile_f64(), narrow_f64(), 300)) {
+    fn sum_f64_every_path_is_the_reference(x in vector(hostile_finite_f64(), narrow_f64(), 300)) {
         check_sum64(&x);
         prop_assert!(same64(reference::sum_f64(&x), oracle_sum64(&x)));
     }
 
     #[test]
     fn dot_every_path_is_the_reference(
-        a in vector(hostile_f32(), narrow_f32(), 200),
+        a in vector(hostile_finite_f32(), narrow_f32(), 200),
         seed in any::<u64>(),
     ) {
         let mut r = SplitMix(seed);
@@ -471,7 +442,7 @@ proptest! {
     /// Any split, any permutation, any merge order: the same state bytes and bits as one shot.
     #[test]
     fn split_permute_merge_is_one_shot(
-        x in vector(hostile_f32(), narrow_f32(), 1500).prop_shuffle(),
+        x in vector(hostile_finite_f32(), narrow_f32(), 1500).prop_shuffle(),
         cuts in proptest::collection::vec(any::<prop::sample::Index>(), 0..8),
         perm_seed in any::<u64>(),
     ) {
@@ -510,9 +481,9 @@ proptest! {
 
     #[test]
     fn merge_is_commutative_and_associative_f64(
-        a in vector(hostile_f64(), narrow_f64(), 100),
-        b in vector(hostile_f64(), narrow_f64(), 100),
-        c in vector(hostile_f64(), narrow_f64(), 100),
+        a in vector(hostile_finite_f64(), narrow_f64(), 100),
+        b in vector(hostile_finite_f64(), narrow_f64(), 100),
+        c in vector(hostile_finite_f64(), narrow_f64(), 100),
     ) {
         let st = |v: &[f64]| { let mut s = ExactSum::<f64>::new(); s.add(v); s };
         let (sa, sb, sc) = (st(&a), st(&b), st(&c));

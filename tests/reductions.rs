@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{configs, pools, same32, same64, scaled};
+use common::{configs, hostile_f32, hostile_f64, pools, same32, same64, scaled};
 use detkern::Vector;
 use detkern_kernels::reference;
 use ndarray::{ArrayView1, s};
@@ -12,43 +12,6 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config as PtConfig, FileFailurePersistence};
 
 /// Values that break naive reductions: specials, subnormals, huge/tiny mixes, cancellations.
-fn hostile_f32() -> BoxedStrategy<f32> {
-    prop_oneof![
-        4 => any::<u32>().prop_map(f32::from_bits),
-        4 => -1.0e4f32..1.0e4,
-        1 => Just(f32::NAN),
-        1 => Just(f32::INFINITY),
-        1 => Just(f32::NEG_INFINITY),
-        2 => Just(0.0f32),
-        2 => Just(-0.0f32),
-        2 => (1u32..0x0080_0000).prop_map(f32::from_bits),          // subnormals
-        2 => (1u32..0x0080_0000).prop_map(|b| -f32::from_bits(b)),
-        1 => Just(f32::MAX),
-        1 => Just(-f32::MAX),
-        2 => -1.0e-30f32..1.0e-30,
-        2 => -3.0e38f32..3.0e38,
-    ]
-    .boxed()
-}
-
-fn hostile_f64() -> BoxedStrategy<f64> {
-    prop_oneof![
-        4 => any::<u64>().prop_map(f64::from_bits),
-        4 => -1.0e4f64..1.0e4,
-        1 => Just(f64::NAN),
-        1 => Just(f64::INFINITY),
-        1 => Just(f64::NEG_INFINITY),
-        2 => Just(0.0f64),
-        2 => Just(-0.0f64),
-        2 => (1u64..(1 << 52)).prop_map(f64::from_bits),
-        2 => (1u64..(1 << 52)).prop_map(|b| -f64::from_bits(b)),
-        1 => Just(f64::MAX),
-        2 => -1.0e-300f64..1.0e-300,
-        2 => -1.0e300f64..1.0e300,
-    ]
-    .boxed()
-}
-
 /// `n` values in one of five modes: hostile values; finite values (so sums are neither always
 /// NaN nor always ±Inf); finite values with exact cancellations (`x` mirrored by `-x`); signed
 /// zeros only (the sign of a zero result depends on every identity and padding); hostile values

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 use detkern::{Config, Isa};
+use proptest::prelude::*;
 use rayon::{ThreadPool, ThreadPoolBuilder};
 use std::sync::OnceLock;
 
@@ -87,4 +88,63 @@ impl SplitMix {
         let e = (r & 0x3f) as i32 % 41 - 20;
         mant as f64 * f64::from_bits(((1023 - 52 + e) as u64) << 52)
     }
+}
+
+/// Finite `f32` values that stress a sum: random bit patterns, moderate values, zeros of both
+/// signs, subnormals of both signs, `±MAX`, and values spread over tiny and huge ranges.
+pub fn hostile_finite_f32() -> BoxedStrategy<f32> {
+    prop_oneof![
+        4 => any::<u32>().prop_map(f32::from_bits).prop_filter("finite", |v| v.is_finite()),
+        4 => -1.0e4f32..1.0e4,
+        2 => Just(0.0f32),
+        2 => Just(-0.0f32),
+        2 => (1u32..0x0080_0000).prop_map(f32::from_bits),
+        2 => (1u32..0x0080_0000).prop_map(|b| -f32::from_bits(b)),
+        1 => Just(f32::MAX),
+        1 => Just(-f32::MAX),
+        2 => -1.0e-30f32..1.0e-30,
+        2 => -3.0e38f32..3.0e38,
+    ]
+    .boxed()
+}
+
+/// [`hostile_finite_f32`] with NaN, `+∞` and `-∞` (and the random bit patterns unfiltered).
+pub fn hostile_f32() -> BoxedStrategy<f32> {
+    prop_oneof![
+        4 => any::<u32>().prop_map(f32::from_bits),
+        22 => hostile_finite_f32(),
+        1 => Just(f32::NAN),
+        1 => Just(f32::INFINITY),
+        1 => Just(f32::NEG_INFINITY),
+    ]
+    .boxed()
+}
+
+/// Finite `f64` values that stress a sum, as [`hostile_finite_f32`].
+pub fn hostile_finite_f64() -> BoxedStrategy<f64> {
+    prop_oneof![
+        4 => any::<u64>().prop_map(f64::from_bits).prop_filter("finite", |v| v.is_finite()),
+        4 => -1.0e4f64..1.0e4,
+        2 => Just(0.0f64),
+        2 => Just(-0.0f64),
+        2 => (1u64..(1 << 52)).prop_map(f64::from_bits),
+        2 => (1u64..(1 << 52)).prop_map(|b| -f64::from_bits(b)),
+        1 => Just(f64::MAX),
+        1 => Just(-f64::MAX),
+        2 => -1.0e-300f64..1.0e-300,
+        2 => -1.0e300f64..1.0e300,
+    ]
+    .boxed()
+}
+
+/// [`hostile_finite_f64`] with NaN, `+∞` and `-∞` (and the random bit patterns unfiltered).
+pub fn hostile_f64() -> BoxedStrategy<f64> {
+    prop_oneof![
+        4 => any::<u64>().prop_map(f64::from_bits),
+        22 => hostile_finite_f64(),
+        1 => Just(f64::NAN),
+        1 => Just(f64::INFINITY),
+        1 => Just(f64::NEG_INFINITY),
+    ]
+    .boxed()
 }
