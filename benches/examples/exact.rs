@@ -59,14 +59,7 @@ fn main() {
     } else {
         vec![256, 256 << 10]
     };
-    let threads: usize = std::env::var("PROBE_THREADS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(1);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .unwrap();
+    let (threads, pool) = detkern_bench::probe_pool();
     let cfg = Config::best();
     for kib in sizes {
         let bytes = kib << 10;

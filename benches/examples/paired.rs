@@ -25,14 +25,7 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     let rounds: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(30);
     let mib: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(256);
-    let threads: usize = std::env::var("PROBE_THREADS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(1);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .unwrap();
+    let (threads, pool) = detkern_bench::probe_pool();
     let bytes = mib << 20;
     let xs = Aligned::from_fn(bytes / 4, |i| (i % 1000) as f32 * 1e-3);
     let (xa, xb) = (

@@ -46,14 +46,7 @@ fn main() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(60);
     let only: Option<String> = std::env::var("PROBE_SIZES").ok();
-    let threads: usize = std::env::var("PROBE_THREADS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(1);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .unwrap();
+    let (threads, pool) = detkern_bench::probe_pool();
     let mut paths: Vec<(&str, Isa)> = vec![("avx512", Isa::Avx512), ("avx2", Isa::Avx2)];
     paths.retain(|(_, isa)| isa.is_supported());
     let simds: Vec<(&str, Simd)> = Simd::supported_simd()

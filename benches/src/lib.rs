@@ -630,6 +630,22 @@ mod x86 {
     }
 }
 
+/// The probes' pool: `PROBE_THREADS` threads (1 when unset), and that count.
+///
+/// # Panics
+/// If `PROBE_THREADS` is not a positive whole number, or the pool cannot start.
+pub fn probe_pool() -> (usize, rayon::ThreadPool) {
+    let threads = std::env::var("PROBE_THREADS").map_or(1, |t| match t.parse() {
+        Ok(n) if n > 0 => n,
+        _ => panic!("PROBE_THREADS={t:?} is not a positive whole number"),
+    });
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .expect("the probe's thread pool");
+    (threads, pool)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
